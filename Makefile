@@ -1,0 +1,71 @@
+# One set of commands for people, CI and the README. `make run` and `make test` do
+# all set-up first; every step is skipped when its inputs did not change.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+STAMPS := build/stamps
+MODEL  := models/assistant.tar.gz
+
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export PYTHONPATH := $(CURDIR)
+
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                   rasa_project/safety/component.py rasa_project/safety/matcher.py \
+                   $(STAMPS)/safety
+
+.PHONY: help setup run test test-fast bench train lock clean
+
+help:
+	@echo "make run     set up everything and talk to the assistant"
+	@echo "make test    set up everything and run all tests"
+	@echo "make test-fast   the tests that need no trained model"
+	@echo "make bench   figures: accuracy, latency, load (writes results/)"
+
+setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL)
+
+$(STAMPS)/system: scripts/system-deps.sh
+	@mkdir -p $(STAMPS)
+	bash scripts/system-deps.sh
+	@touch $@
+
+$(STAMPS)/venv: requirements.txt
+	@mkdir -p $(STAMPS)
+	@PY310="$$(scripts/find-python.sh)" || exit 1; \
+	if ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	  rm -rf $(VENV); echo "creating $(VENV) with $$PY310"; "$$PY310" -m venv $(VENV); fi
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(STAMPS)/safety: $(STAMPS)/venv rasa_project/safety/patterns.yml rasa_project/safety/build.py rasa_project/safety/rules.py
+	$(PY) -m rasa_project.safety.build --out build/safety_nlp
+	@touch $@
+
+$(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
+	$(RASA) train --quiet --fixed-model-name assistant --out models
+
+train: $(MODEL)
+
+run: setup
+	$(PY) -m rasa_project.cli run $(ARGS)
+
+test: setup
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+test-fast: $(STAMPS)/venv $(STAMPS)/safety
+	$(PY) -m pytest tests -m "not slow" $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m rasa_project.bench
+
+lock: $(STAMPS)/venv
+	$(PY) -m pip install -q -r requirements.in
+	$(PY) -m pip freeze --exclude-editable | grep -v '^pkg_resources' > requirements.txt
+
+clean:
+	rm -rf build models .rasa results/*.tmp

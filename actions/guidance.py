@@ -1,0 +1,31 @@
+"""Speak a topic's guidance in chunks, asking "want to hear more?" between them."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from rasa_project.content.library import Library, default_library
+
+
+def speak_from(dispatcher: CollectingDispatcher, library: Library, topic: str, index: int) -> List:
+    chunks = library.topic_chunks(topic)
+    if index >= len(chunks):
+        dispatcher.utter_message(text=library.phrase("no_more" if chunks else "no_content"))
+        return [SlotSet("more_topic", None), SlotSet("more_index", None)]
+    dispatcher.utter_message(text=chunks[index])
+    if index + 1 < len(chunks):
+        dispatcher.utter_message(text=library.phrase("want_more"))
+        return [SlotSet("more_topic", topic), SlotSet("more_index", float(index + 1))]
+    return [SlotSet("more_topic", None), SlotSet("more_index", None)]
+
+
+class ActionGuidance(Action):
+    def name(self) -> Text:
+        return "action_guidance"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = tracker.latest_message.get("intent", {}).get("name") or ""
+        return speak_from(dispatcher, default_library(), topic, 0)

@@ -1,0 +1,35 @@
+"""Rules for text written for the ear; one function returns what breaks them."""
+from __future__ import annotations
+
+import re
+from typing import List
+
+MAX_SENTENCE_WORDS = 25
+MAX_CHUNK_WORDS = 80
+
+_CHECKS = [
+    (re.compile(r"https?://|www\.|\.(com|org|gov|net)\b", re.I), "has a URL (name the resource instead)"),
+    (re.compile(r"[*_#`\[\]<>|{}]"), "has markdown or markup characters"),
+    (re.compile(r"[()]"), "has parentheses (say it as its own sentence)"),
+    (re.compile(r"\b(e\.g|i\.e|etc|approx|vs)\b\.?", re.I), "has an abbreviation read badly aloud"),
+    (re.compile(r"(?<!\d)/|/(?!\d)"), "has a slash"),
+    (re.compile(r"\b1-888-"), "has a 1-888 number (commercial referral lines are not offered)"),
+]
+
+
+def sentences(text: str) -> List[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+
+
+def problems(text: str) -> List[str]:
+    found = [message for pattern, message in _CHECKS if pattern.search(text)]
+    if not text.strip():
+        found.append("is empty")
+    if len(text.split()) > MAX_CHUNK_WORDS:
+        found.append(f"has {len(text.split())} words in one chunk (at most {MAX_CHUNK_WORDS})")
+    for sentence in sentences(text):
+        if len(sentence.split()) > MAX_SENTENCE_WORDS:
+            found.append(f"has a {len(sentence.split())}-word sentence (at most {MAX_SENTENCE_WORDS}): {sentence[:40]}...")
+    if text.strip() and text.strip()[-1] not in ".?!":
+        found.append("does not end a sentence")
+    return found

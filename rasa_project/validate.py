@@ -1,0 +1,185 @@
+"""The project's own checks, beyond `rasa data validate`: tests, sources, speech style.
+
+`python -m rasa_project.validate` prints one line per problem, naming the file, and
+exits 1 when there is any.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Set
+
+import yaml
+
+from rasa_project.content import style
+from rasa_project.content.library import load_library
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MIN_TEST_UTTERANCES = 10
+# Intents Rasa defines or that only exist as triggers; they need no test file.
+BUILTIN_INTENTS = {"nlu_fallback", "session_start", "restart", "back", "out_of_scope_trigger"}
+EXTERNAL_PREFIX = "EXTERNAL_"
+# First responses that safety-critical intents must speak, and what each must begin with.
+FIRST_RESPONSE = {
+    "overdose_emergency": ("utter_emergency_call_911", "Call 911"),
+    "crisis_suicidal": ("utter_crisis_988", "Call or text 988"),
+}
+
+
+@dataclass
+class Project:
+    root: Path
+
+    def yaml(self, relative: str) -> dict:
+        return yaml.safe_load((self.root / relative).read_text(encoding="utf-8")) or {}
+
+    def files(self, pattern: str) -> List[Path]:
+        return sorted(self.root.glob(pattern))
+
+    def rel(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+
+def _training_examples(project: Project) -> Dict[str, Set[str]]:
+    examples: Dict[str, Set[str]] = {}
+    for path in project.files("data/nlu/*.yml"):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+            if "intent" in block:
+                lines = str(block.get("examples") or "").splitlines()
+                found = {re.sub(r"^\s*-\s*", "", l).strip().lower() for l in lines if l.strip()}
+                examples.setdefault(block["intent"], set()).update(found)
+    return examples
+
+
+def _dialogue_steps(project: Project) -> Iterator[tuple]:
+    """(file, name, steps) of every rule and story."""
+    for path in project.files("data/rules/*.yml") + project.files("data/stories/*.yml"):
+        data = yaml.safe_load(path.read_text()) or {}
+        for entry in (data.get("rules") or []) + (data.get("stories") or []):
+            yield path, entry.get("rule") or entry.get("story"), entry.get("steps") or []
+
+
+def check_intent_tests(project: Project, domain: dict) -> List[str]:
+    problems = []
+    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
+    examples = _training_examples(project)
+    tested = set()
+    for path in project.files("tests/intents/*.yml"):
+        data = yaml.safe_load(path.read_text()) or {}
+        intent, utterances = data.get("intent"), data.get("utterances") or []
+        tested.add(intent)
+        if intent not in intents:
+            problems.append(f"{project.rel(path)}: tests intent `{intent}`, which is not in domain.yml")
+        if path.stem != intent:
+            problems.append(f"{project.rel(path)}: file name should be {intent}.yml")
+        if len(utterances) < MIN_TEST_UTTERANCES:
+            problems.append(f"{project.rel(path)}: intent `{intent}` has {len(utterances)} test utterances; at least {MIN_TEST_UTTERANCES} needed")
+        copied = [u for u in utterances if str(u).strip().lower() in examples.get(intent, set())]
+        for utterance in copied:
+            problems.append(f"{project.rel(path)}: `{utterance}` is also a training example; test with new phrasings")
+        if any("TODO" in str(u) for u in utterances):
+            problems.append(f"{project.rel(path)}: still has TODO placeholders")
+    for intent in sorted(intents - tested - BUILTIN_INTENTS):
+        if not intent.startswith(EXTERNAL_PREFIX):
+            problems.append(f"tests/intents/{intent}.yml: missing; intent `{intent}` has no test file")
+    for intent in sorted(intents - set(examples) - BUILTIN_INTENTS):
+        if not intent.startswith(EXTERNAL_PREFIX):
+            problems.append(f"data/nlu/{intent}.yml: intent `{intent}` has no training examples")
+    return problems
+
+
+def check_responses(project: Project, domain: dict) -> List[str]:
+    problems = []
+    responses = domain.get("responses") or {}
+    used = set()
+    for _, _, steps in _dialogue_steps(project):
+        used.update(step["action"] for step in steps if "action" in step)
+    code = "\n".join(p.read_text() for p in project.files("actions/*.py") + project.files("rasa_project/**/*.py"))
+    for name, variations in responses.items():
+        is_form_question = name.startswith("utter_ask_")
+        if name not in used and f'"{name}"' not in code and not is_form_question:
+            problems.append(f"domain.yml: response `{name}` is never used")
+        for variation in variations or []:
+            if not ((variation.get("metadata") or {}).get("source")):
+                problems.append(f"domain.yml: response `{name}` has no metadata.source")
+            for issue in style.problems(str(variation.get("text") or "")):
+                problems.append(f"domain.yml: response `{name}` {issue}")
+    return problems
+
+
+def check_safety_rules(project: Project, domain: dict) -> List[str]:
+    problems = []
+    responses = domain.get("responses") or {}
+    for intent, (response, opening) in FIRST_RESPONSE.items():
+        texts = [v.get("text", "") for v in responses.get(response) or []]
+        if not texts or not all(t.startswith(opening) for t in texts):
+            problems.append(f"domain.yml: response `{response}` must begin with \"{opening}\"")
+        firsts = [
+            (path, name, steps[i + 1].get("action"))
+            for path, name, steps in _dialogue_steps(project)
+            for i, step in enumerate(steps[:-1])
+            if step.get("intent") == intent
+        ]
+        if not firsts:
+            problems.append(f"data/rules: no rule for `{intent}`")
+        for path, name, action in firsts:
+            if action != response:
+                problems.append(f"{project.rel(path)}: rule for `{intent}` does not speak {response} first (\"{name}\")")
+    return problems
+
+
+def check_content(project: Project) -> List[str]:
+    problems = []
+    library = load_library(project.root / "content")
+    topics = list(library.topics.values()) + ([library.region] if library.region else [])
+    for topic in topics:
+        for item in topic.items.values():
+            where = f"{item.file}: content item `{item.id}`"
+            if not item.source.strip():
+                problems.append(f"{where} has no source")
+            if not item.chunks:
+                problems.append(f"{where} has no text")
+            for chunk in item.chunks:
+                if "TODO" in chunk or "TODO" in item.source:
+                    problems.append(f"{where} still has TODO placeholders")
+                problems.extend(f"{where} {issue}" for issue in style.problems(chunk))
+        for step in topic.steps:
+            if step not in topic.items:
+                problems.append(f"{topic.file}: step `{step}` has no item")
+    for item in library.phrases.values():
+        problems.extend(f"{item.file}: phrase `{item.id}` {issue}" for issue in style.problems(" ".join(item.chunks)))
+    guidance_intents = {
+        steps[i].get("intent")
+        for _, _, steps in _dialogue_steps(project)
+        for i in range(len(steps) - 1)
+        if steps[i + 1].get("action") == "action_guidance" and steps[i].get("intent")
+    }
+    for intent in sorted(guidance_intents):
+        if not library.topic_chunks(intent):
+            problems.append(f"content/{intent}.yml: missing; intent `{intent}` is answered by action_guidance")
+    return problems
+
+
+def validate(root: Path = PROJECT_ROOT) -> List[str]:
+    project = Project(Path(root))
+    domain = project.yaml("domain.yml")
+    return (
+        check_intent_tests(project, domain)
+        + check_responses(project, domain)
+        + check_safety_rules(project, domain)
+        + check_content(project)
+    )
+
+
+def main() -> int:
+    problems = validate()
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "project checks: all good")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

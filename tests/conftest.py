@@ -1,0 +1,102 @@
+"""Shared fixtures: the trained model, and the real servers started on loopback ports."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from rasa_project import servers
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "assistant.tar.gz"
+LOG_DIR = ROOT / "var" / "log" / "tests"
+
+for key, value in servers.QUIET_ENV.items():
+    os.environ.setdefault(key, value)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    if not MODEL.is_file():
+        pytest.fail(f"no trained model at {MODEL}: run `make test` (it trains first)")
+    return MODEL
+
+
+@pytest.fixture(scope="session")
+def agent(model_path):
+    """The trained model loaded in this process, for fast NLU checks."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(model_path))
+
+
+@pytest.fixture(scope="session")
+def parse(agent):
+    def _parse(text: str) -> dict:
+        return asyncio.run(agent.parse_message(text))
+
+    return _parse
+
+
+def write_endpoints(tmp: Path, action_port: int) -> Path:
+    path = tmp / f"endpoints-{action_port}.yml"
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    return path
+
+
+@pytest.fixture(scope="session")
+def action_server():
+    server = servers.action_server(free_port(), log_dir=LOG_DIR).start()
+    try:
+        server.wait_ready(timeout=120)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(model_path, action_server, tmp_path_factory):
+    port = int(action_server.url.rsplit(":", 1)[1])
+    endpoints = write_endpoints(tmp_path_factory.mktemp("endpoints"), port)
+    server = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints, log_dir=LOG_DIR).start()
+    try:
+        server.wait_ready(timeout=300)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server_without_actions(model_path, tmp_path_factory):
+    """A Rasa server whose action server is down: its endpoint is a port nobody listens on."""
+    endpoints = write_endpoints(tmp_path_factory.mktemp("dead"), free_port())
+    server = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints, log_dir=LOG_DIR).start()
+    try:
+        server.wait_ready(timeout=300)
+        yield server
+    finally:
+        server.stop()
+
+
+def talk(server, sender: str, text: str, timeout: float = 60) -> list:
+    """Send one message through Rasa's REST channel; return the bot's messages."""
+    import requests
+
+    reply = requests.post(
+        server.url + "/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
+    reply.raise_for_status()
+    return reply.json()
+
+
+def texts(messages: list) -> list:
+    return [m["text"] for m in messages if m.get("text")]

@@ -1,0 +1,63 @@
+"""Conversations through the real Rasa server and action server on loopback (REST channel)."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import yaml
+
+from conftest import ROOT, talk, texts
+from rasa_project.content.library import default_library
+
+pytestmark = pytest.mark.slow
+
+CALL_911 = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency_call_911"][0]["text"]
+
+
+def conversation() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.mark.parametrize(
+    "text", ["someone isn't breathing", "my friend overdosed", "she won't wake up and her lips are blue"]
+)
+def test_emergency_answer_starts_with_call_911_then_the_first_step(rasa_server, text):
+    said = texts(talk(rasa_server, conversation(), text))
+    topic = default_library().topics["overdose_emergency"]
+    assert said[0].startswith("Call 911")
+    assert said[0] == CALL_911
+    assert said[1] == topic.items[topic.steps[1]].chunks[0]
+
+
+def test_withdrawal_question_gets_sourced_guidance_and_more(rasa_server):
+    sender = conversation()
+    chunks = default_library().topic_chunks("withdrawal_symptoms")
+    said = texts(talk(rasa_server, sender, "how long does withdrawal last"))
+    assert said[0] == chunks[0]
+    said = texts(talk(rasa_server, sender, "yes"))
+    assert said[0] == chunks[1]
+
+
+def test_help_loved_one(rasa_server):
+    said = texts(talk(rasa_server, conversation(), "how do i help my son"))
+    assert said[0] == default_library().topic_chunks("help_loved_one")[0]
+
+
+def test_repeat_says_the_last_answer_again(rasa_server):
+    sender = conversation()
+    first = texts(talk(rasa_server, sender, "what can you do"))
+    again = texts(talk(rasa_server, sender, "say that again"))
+    assert first and again == first
+
+
+def test_unsure_model_still_reminds_about_911(rasa_server):
+    said = texts(talk(rasa_server, conversation(), "blorp fnag zzkt"))
+    assert "call 911" in said[0].lower()
+
+
+def test_emergency_still_starts_with_call_911_when_the_action_server_is_down(rasa_server_without_actions):
+    sender = conversation()
+    said = texts(talk(rasa_server_without_actions, sender, "someone isn't breathing"))
+    assert said and said[0] == CALL_911
+    # The conversation goes on: the next turn is answered from the domain.
+    assert texts(talk(rasa_server_without_actions, sender, "hello"))

@@ -1,0 +1,100 @@
+"""The spaCy safety net on its own: which messages it forces down the emergency path."""
+from __future__ import annotations
+
+import pytest
+
+from rasa_project.safety.matcher import DangerMatcher, decide, normalize
+from rasa_project.safety.rules import load_rules
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return DangerMatcher.load()
+
+
+DANGER = [
+    "someone isn't breathing",
+    "hes not breathin",
+    "she won't wake up and her lips are blue",
+    "my friend od'd",
+    "i think he's overdosing",
+    "he is unresponsive",
+    "his fingernails are purple",
+    "she's limp",
+    "he's making a gurgling noise",
+    "no pulse",
+    "he is barely breathing",
+    "i cant wake him up",
+    "o d d on fentanyl",
+    "my brother took too much",
+]
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_phrases_force_the_emergency_whatever_the_classifier_said(matcher, text):
+    for classifier_intent in ("greet", "withdrawal_symptoms", "nlu_fallback", None):
+        assert matcher.verdict(text, classifier_intent).intent == "overdose_emergency"
+
+
+@pytest.mark.parametrize(
+    "text,classifier_intent",
+    [
+        ("what does an overdose look like", "overdose_signs"),
+        ("what are the signs that someone is not breathing enough", "overdose_signs"),
+        ("how do i know if someone overdosed", "overdose_signs"),
+        ("my son overdosed last year how do i help him now", "help_loved_one"),
+        ("hello", "greet"),
+        ("how long does withdrawal last", "withdrawal_symptoms"),
+    ],
+)
+def test_questions_and_the_past_keep_the_classifier_intent(matcher, text, classifier_intent):
+    assert matcher.verdict(text, classifier_intent).intent is None
+
+
+def test_a_question_that_also_says_it_is_happening_now_errs_toward_safety(matcher):
+    text = "what do i do my friend is not breathing right now"
+    assert matcher.verdict(text, "overdose_signs").intent == "overdose_emergency"
+
+
+def test_walkthrough_intents_are_left_alone(matcher):
+    assert matcher.verdict("he's still not breathing", "still_not_breathing").intent is None
+
+
+@pytest.mark.parametrize("text", ["i want to kill myself", "i'm thinking about suicide", "i want to die"])
+def test_crisis_phrases_force_the_crisis_intent(matcher, text):
+    assert matcher.verdict(text, "greet").intent == "crisis_suicidal"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "🙂" * 50, "<script>alert(1)</script>", "a" * 100_000])
+def test_odd_input_neither_crashes_nor_triggers(matcher, text):
+    assert matcher.verdict(text, "out_of_scope").intent is None
+
+
+def test_danger_deep_inside_long_text_still_triggers(matcher):
+    assert matcher.verdict("um " * 1000 + "he is not breathing", "out_of_scope").intent == "overdose_emergency"
+
+
+def test_verdict_reports_rule_ids_not_text(matcher):
+    verdict = matcher.verdict("she won't wake up", "greet")
+    assert "wont_wake" in verdict.rule_ids
+    assert all("wake" not in label for label in verdict.labels)
+
+
+def test_normalize_straightens_quotes_and_case():
+    assert normalize("He Isn\u2019t  Breathing") == "he isn't breathing"
+
+
+def test_decide_crisis_beats_danger():
+    rules = load_rules()
+    assert decide(frozenset({"DANGER", "CRISIS"}), "greet", rules) == "crisis_suicidal"
+
+
+def test_unquoted_yaml_words_are_refused(tmp_path):
+    bad = tmp_path / "patterns.yml"
+    bad.write_text(
+        "overrides: {DANGER: overdose_emergency, CRISIS: crisis_suicidal}\n"
+        "patterns:\n  - id: x\n    label: DANGER\n    token_patterns:\n"
+        "      - [{LOWER: {IN: [no]}}, {LOWER: pulse}]\n"
+    )
+    with pytest.raises(ValueError, match="quote these words"):
+        load_rules(bad)

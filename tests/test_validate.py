@@ -1,0 +1,81 @@
+"""The project validator: it passes on this project and names what is wrong on a broken one."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from rasa_project.validate import validate
+
+
+def test_project_passes_its_own_checks():
+    assert validate(ROOT) == []
+
+
+@pytest.fixture
+def copy(tmp_path):
+    for name in ("domain.yml", "data", "content", "tests/intents", "actions"):
+        source = ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
+    (tmp_path / "rasa_project").mkdir()
+    return tmp_path
+
+
+def edit_yaml(path, change):
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_missing_test_file_is_named(copy):
+    (copy / "tests/intents/help_loved_one.yml").unlink()
+    assert "tests/intents/help_loved_one.yml: missing; intent `help_loved_one` has no test file" in validate(copy)
+
+
+def test_too_few_utterances_are_counted(copy):
+    edit_yaml(copy / "tests/intents/greet.yml", lambda d: d.update(utterances=d["utterances"][:4]))
+    assert "tests/intents/greet.yml: intent `greet` has 4 test utterances; at least 10 needed" in validate(copy)
+
+
+def test_unused_response_is_named(copy):
+    edit_yaml(copy / "domain.yml", lambda d: d["responses"].update(
+        utter_never=[{"text": "Never said.", "metadata": {"source": "project wording"}}]))
+    assert "domain.yml: response `utter_never` is never used" in validate(copy)
+
+
+def test_response_without_source_is_named(copy):
+    edit_yaml(copy / "domain.yml", lambda d: d["responses"]["utter_greet"][0].pop("metadata"))
+    assert "domain.yml: response `utter_greet` has no metadata.source" in validate(copy)
+
+
+def test_content_without_source_is_named(copy):
+    edit_yaml(copy / "content/withdrawal_symptoms.yml", lambda d: d["items"][0].update(source=""))
+    assert "content/withdrawal_symptoms.yml: content item `withdrawal_symptoms` has no source" in validate(copy)
+
+
+def test_crisis_rule_that_does_not_speak_988_first_is_refused(copy):
+    path = copy / "data/rules/crisis_suicidal.yml"
+    edit_yaml(path, lambda d: d["rules"][0]["steps"].pop(1))
+    problems = validate(copy)
+    assert any("rule for `crisis_suicidal` does not speak utter_crisis_988 first" in p for p in problems)
+
+
+def test_emergency_response_must_begin_with_call_911(copy):
+    edit_yaml(copy / "domain.yml", lambda d: d["responses"]["utter_emergency_call_911"][0].update(
+        text="Stay calm. Call 911 now."))
+    assert 'domain.yml: response `utter_emergency_call_911` must begin with "Call 911"' in validate(copy)
+
+
+def test_text_not_written_for_the_ear_is_refused(copy):
+    edit_yaml(copy / "content/withdrawal_symptoms.yml", lambda d: d["items"][0]["chunks"].append(
+        "See https://example.org (details) for more, e.g. the **timeline**."))
+    problems = [p for p in validate(copy) if "withdrawal_symptoms" in p]
+    for expected in ("URL", "markdown", "parentheses", "abbreviation"):
+        assert any(expected in p for p in problems), expected
