@@ -62,9 +62,9 @@ def test_next_after_the_last_step_says_it_was_the_last(steps):
 
 
 def test_a_situation_that_opens_the_emergency_says_call_911_first():
-    messages, _ = run(ActionEmergencyStep(), tracker("still_not_breathing"))
+    messages, _ = run(ActionEmergencyStep(), tracker("no_naloxone"))
     assert messages[0]["response"] == "utter_emergency_call_911"
-    assert messages[1]["text"] == step_text("still_not_breathing")
+    assert messages[1]["text"] == step_text("no_naloxone")
 
 
 def test_guidance_speaks_the_first_chunk_and_offers_more():
@@ -106,3 +106,40 @@ def test_repeat_says_the_previous_answer_again():
 def test_repeat_with_nothing_said_yet_explains():
     messages, _ = run(ActionRepeat(), tracker("repeat", events=[{"event": "user", "text": "again"}]))
     assert messages[0]["text"] == default_library().phrase("nothing_to_repeat")
+
+
+def events_of(action, t: Tracker):
+    return action.run(CollectingDispatcher(), t, {})
+
+
+def test_naloxone_step_schedules_the_checkin(steps, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_CHECKIN_SECONDS", "120")
+    naloxone = float(steps.index("give_naloxone_nasal"))
+    events = events_of(ActionEmergencyStep(), tracker("next_step", {"emergency_step": naloxone - 1}))
+    reminders = [e for e in events if e["event"] == "reminder"]
+    assert len(reminders) == 1
+    assert reminders[0]["intent"] == "EXTERNAL_naloxone_checkin"
+    assert reminders[0]["name"] == "naloxone_checkin"
+    assert reminders[0]["kill_on_user_msg"] is False
+
+
+def test_other_steps_schedule_nothing_and_breathing_cancels(steps):
+    events = events_of(ActionEmergencyStep(), tracker("overdose_emergency"))
+    assert not [e for e in events if e["event"] == "reminder"]
+    events = events_of(ActionEmergencyStep(), tracker("breathing_now", {"emergency_step": 2.0}))
+    assert [e["name"] for e in events if e["event"] == "cancel_reminder"] == ["naloxone_checkin"]
+
+
+def test_still_not_breathing_gives_the_second_dose_and_checks_in_again(steps):
+    messages, slots = run(ActionEmergencyStep(), tracker("still_not_breathing", {"emergency_step": 2.0}))
+    assert messages[0]["text"] == step_text("still_not_breathing")
+    assert slots["emergency_step"] == float(steps.index("support_breathing"))
+    events = events_of(ActionEmergencyStep(), tracker("still_not_breathing", {"emergency_step": 2.0}))
+    assert [e for e in events if e["event"] == "reminder"]
+
+
+def test_checkin_asks_whether_they_breathe():
+    from actions.overdose_emergency import ActionEmergencyCheckin
+
+    messages, _ = run(ActionEmergencyCheckin(), tracker("EXTERNAL_naloxone_checkin"))
+    assert messages[0]["text"] == step_text("checkin_question")

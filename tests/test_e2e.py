@@ -61,3 +61,20 @@ def test_emergency_still_starts_with_call_911_when_the_action_server_is_down(ras
     assert said and said[0] == CALL_911
     # The conversation goes on: the next turn is answered from the domain.
     assert texts(talk(rasa_server_without_actions, sender, "hello"))
+
+
+FIRST_WORDS = [
+    (path.stem, spec["first_words"], utterance)
+    for path in sorted((ROOT / "tests" / "intents").glob("*.yml"))
+    for spec in [yaml.safe_load(path.read_text())]
+    if spec.get("first_words")
+    for utterance in spec["utterances"]
+]
+
+
+@pytest.mark.parametrize(
+    "intent,first_words,utterance", FIRST_WORDS, ids=[f"{i}:{u[:30]}" for i, _, u in FIRST_WORDS]
+)
+def test_first_spoken_words(rasa_server, intent, first_words, utterance):
+    said = texts(talk(rasa_server, conversation(), utterance))
+    assert said and said[0].startswith(first_words), f"{intent}: {utterance!r} -> {said[:1]}"

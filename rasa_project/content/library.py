@@ -30,6 +30,7 @@ class Topic:
     items: Dict[str, Item]
     steps: Tuple[str, ...] = ()  # walkthrough order (overdose_emergency)
     jumps: Dict[str, str] = field(default_factory=dict)  # intent -> step id it jumps to
+    checkin_after: Tuple[str, ...] = ()  # items after which the assistant checks in unprompted
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def load_topic(path: Path) -> Topic:
         items=items,
         steps=tuple(data.get("steps") or ()),
         jumps=dict(data.get("jumps") or {}),
+        checkin_after=tuple(data.get("checkin_after") or ()),
     )
 
 

@@ -1,0 +1,147 @@
+"""Rasa actions for the support-meeting lookup; the work is done in rasa_project.meetings.
+
+Slots (text, custom mappings): meeting_place, meeting_when, meeting_fellowship,
+meeting_mode; float slot meeting_offset counts meetings already said. Message text is
+read, never logged.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from rasa_project.meetings import feeds, places, search, speak, understand, when
+from rasa_project.meetings.fields import DEFAULT_TIMEZONE
+
+PLACE, WHEN, FELLOWSHIP, MODE = "meeting_place", "meeting_when", "meeting_fellowship", "meeting_mode"
+OFFSET = "meeting_offset"
+PAGE = 3
+
+
+def local_now() -> datetime:
+    return datetime.now(ZoneInfo(DEFAULT_TIMEZONE))
+
+
+def _text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def _fellowships() -> Dict[str, Tuple[str, ...]]:
+    return feeds.DEFAULT.get().fellowships
+
+
+class ValidateFindMeetingForm(FormValidationAction):
+    """Reads place, time, fellowship and online/in-person from every message while the
+    form runs, so one sentence can fill them all and "no, Duluth" corrects the place."""
+
+    def name(self) -> Text:
+        return "validate_find_meeting_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        if tracker.get_slot(MODE) == understand.ONLINE:  # online meetings need no place
+            return [slot for slot in domain_slots if slot != PLACE]
+        return domain_slots
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        # The base class extracts only required slots; these four are read on every turn,
+        # the mode before the place because it decides whether a place is needed.
+        found: Dict[Text, Any] = {}
+        for slot in (WHEN, FELLOWSHIP, MODE, PLACE):
+            extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
+            found.update(extracted)
+            tracker.slots.update(extracted)
+        return [SlotSet(slot, value) for slot, value in found.items()]
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> List[EventType]:
+        # The base class keeps only required slots; keep time, fellowship and mode too.
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        validated = {event["name"] for event in events}
+        recent = tracker.slots_to_validate()
+        kept = [SlotSet(s, recent[s]) for s in (WHEN, FELLOWSHIP, MODE) if s in recent and s not in validated]
+        return kept + events
+
+    def extract_meeting_place(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = _text(tracker)
+        found = understand.place_in(text, _fellowships())
+        if found:
+            return {PLACE: found}
+        rest = understand.leftover(text, _fellowships())
+        if tracker.get_slot(REQUESTED_SLOT) == PLACE and rest and not understand.near_me(text):
+            return {PLACE: rest}  # words we cannot place: validation says so, the form asks again
+        return {}
+
+    def extract_meeting_when(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        phrase = when.phrase_in(_text(tracker))
+        return {WHEN: phrase} if phrase else {}
+
+    def extract_meeting_fellowship(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        code = understand.fellowship_in(_text(tracker), _fellowships())
+        return {FELLOWSHIP: code} if code else {}
+
+    def extract_meeting_mode(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        mode = understand.mode_in(_text(tracker))
+        return {MODE: mode} if mode else {}
+
+    def validate_meeting_place(self, value: Any, dispatcher: CollectingDispatcher, tracker, domain) -> Dict[Text, Any]:
+        place = places.resolve(str(value)) if value else None
+        if place is None:
+            dispatcher.utter_message(text=speak.unknown_place())
+            return {PLACE: None}
+        return {PLACE: place.label}
+
+
+class ActionFindMeeting(Action):
+    """Says the first three meetings that fit the slots."""
+
+    def __init__(self, clock: Callable[[], datetime] = local_now):
+        self._clock = clock
+
+    def name(self) -> Text:
+        return "action_find_meeting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # A correction said outside the form ("no, Duluth") still counts.
+        updates = said_now(tracker)
+        texts, events = await asyncio.to_thread(page, tracker, 0, self._clock(), updates)
+        for text in texts:
+            dispatcher.utter_message(text=text)
+        return [SlotSet(slot, value) for slot, value in updates.items()] + events
+
+
+def said_now(tracker: Tracker) -> Dict[Text, Any]:
+    """Search slots the latest message names: a place only if it can be found."""
+    text, known = _text(tracker), _fellowships()
+    found = {
+        PLACE: understand.place_in(text, known),
+        WHEN: when.phrase_in(text),
+        FELLOWSHIP: understand.fellowship_in(text, known),
+        MODE: understand.mode_in(text),
+    }
+    return {slot: value for slot, value in found.items() if value and value != tracker.get_slot(slot)}
+
+
+def more_meetings(tracker: Tracker, now: Optional[datetime] = None) -> Tuple[List[str], List[EventType]]:
+    """The next three meetings after those already said, for the generic "more" action."""
+    return page(tracker, int(tracker.get_slot(OFFSET) or 0), now or local_now())
+
+
+def page(
+    tracker: Tracker, offset: int, now: datetime, updates: Optional[Dict[Text, Any]] = None
+) -> Tuple[List[str], List[EventType]]:
+    slots = {slot: tracker.get_slot(slot) for slot in (PLACE, WHEN, FELLOWSHIP, MODE)}
+    slots.update(updates or {})
+    query = understand.Query(
+        place=slots[PLACE], when=slots[WHEN], fellowship=slots[FELLOWSHIP], mode=understand.mode_or_any(slots[MODE])
+    )
+    result = search.find_meetings(query, now, limit=PAGE, offset=offset)
+    events: List[EventType] = [SlotSet(OFFSET, float(offset + len(result.hits)))]
+    if result.unknown_place:
+        events.append(SlotSet(PLACE, None))
+    return [speak.answer(result, now)], events
