@@ -98,3 +98,17 @@ def test_unquoted_yaml_words_are_refused(tmp_path):
     )
     with pytest.raises(ValueError, match="quote these words"):
         load_rules(bad)
+
+
+@pytest.mark.parametrize(
+    "text", ["why is he not breathing", "how do i help him he is not breathing", "what do i do she won't wake up"]
+)
+def test_a_question_about_a_person_right_here_is_an_emergency(matcher, text):
+    assert matcher.verdict(text, "overdose_signs").intent == "overdose_emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["i wish i could go to sleep and never wake up", "tonight is the night i end things"]
+)
+def test_crisis_beats_the_danger_words_it_contains(matcher, text):
+    assert matcher.verdict(text, "nlu_fallback").intent == "crisis_suicidal"
