@@ -37,12 +37,22 @@ def _fellowships() -> Dict[str, Tuple[str, ...]]:
     return feeds.DEFAULT.get().fellowships
 
 
+SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "still_not_breathing"}
+
+
 class ValidateFindMeetingForm(FormValidationAction):
     """Reads place, time, fellowship and online/in-person from every message while the
     form runs, so one sentence can fill them all and "no, Duluth" corrects the place."""
 
     def name(self) -> Text:
         return "validate_find_meeting_form"
+
+    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
+        # An emergency or crisis said mid-search fills nothing (even if it names a
+        # place), so the form rejects and the safety rules answer first.
+        if tracker.latest_message.get("intent", {}).get("name") in SAFETY_INTENTS:
+            return []
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         if tracker.get_slot(MODE) == understand.ONLINE:  # online meetings need no place

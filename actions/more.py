@@ -1,11 +1,22 @@
 """Say the next part of whatever was being said ("more", "yes" to "want to hear more?")."""
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.find_meeting import more_meetings
 from actions.guidance import speak_from
 from rasa_project.content.library import default_library
+
+# Actions whose answers "more" continues; the most recent one wins.
+CONTINUED = ("action_find_meeting", "action_guidance")
+
+
+def last_continued(events: List[Dict[Text, Any]]) -> Optional[Text]:
+    for event in reversed(events):
+        if event.get("event") == "action" and event.get("name") in CONTINUED:
+            return event["name"]
+    return None
 
 
 class ActionMore(Action):
@@ -15,6 +26,11 @@ class ActionMore(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if last_continued(tracker.events) == "action_find_meeting":
+            said, events = more_meetings(tracker)
+            for text in said:
+                dispatcher.utter_message(text=text)
+            return events
         library = default_library()
         topic = tracker.get_slot("more_topic")
         if not topic:

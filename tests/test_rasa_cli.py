@@ -1,6 +1,7 @@
 """Rasa's own checks, run as a person would: data validation and the test stories."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -15,9 +16,21 @@ def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     )
 
 
+# Warnings Rasa gives for things that are right by design:
+EXPECTED_WARNINGS = {
+    # Triggered by a reminder, never said by a person, so it has no training examples.
+    "The intent 'EXTERNAL_naloxone_checkin' is listed in the domain file, but is not found in the NLU training data.",
+    # Asked by the form itself; Rasa's check only looks at stories and rules.
+    "The utterance 'utter_ask_meeting_place' is not used in any story or rule.",
+}
+
+
 def test_rasa_data_validate_is_clean():
-    result = rasa("data", "validate", "--fail-on-warnings")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = rasa("data", "validate")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    warnings = set(re.findall(r"UserWarning: (.*)", output))
+    assert warnings <= EXPECTED_WARNINGS, warnings - EXPECTED_WARNINGS
 
 
 @pytest.mark.slow

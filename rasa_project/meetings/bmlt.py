@@ -1,0 +1,112 @@
+"""Parse a BMLT GetSearchResults JSON reply (Narcotics Anonymous servers) into Meetings.
+
+Every value in the reply is a string: `weekday_tinyint` "1" (Sunday) ... "7" (Saturday),
+`start_time` and `duration_time` "HH:MM:SS", `time_zone` (often ""), `latitude` and
+`longitude` ("0" when unknown), `venue_type` "1" in person, "2" virtual, "3" hybrid,
+`formats` a comma list of codes ("TC" temporarily closed, "VM" virtual, "HY" hybrid).
+The reply is an array, or an object with `meetings` when formats were asked for too.
+"""
+from __future__ import annotations
+
+from typing import Any, List
+
+from . import fields
+from .fields import BadField, FeedDefaults, FeedShapeError
+from .model import HYBRID, IN_PERSON, ONLINE, UNKNOWN, Meeting, ParseResult
+
+_VENUES = {"1": IN_PERSON, "2": ONLINE, "3": HYBRID}
+
+
+def records(doc: Any) -> List[Any]:
+    if isinstance(doc, dict) and isinstance(doc.get("meetings"), list):
+        return doc["meetings"]
+    if not isinstance(doc, list):
+        raise FeedShapeError("a BMLT GetSearchResults reply is a JSON array")
+    return doc
+
+
+def parse(doc: Any, defaults: FeedDefaults) -> ParseResult:
+    result = ParseResult()
+    for index, record in enumerate(records(doc)):
+        result.records += 1
+        try:
+            result.meetings.append(_meeting(index, record, defaults))
+        except BadField as bad:
+            result.skip(str(bad))
+    return result
+
+
+def _meeting(index: int, record: Any, defaults: FeedDefaults) -> Meeting:
+    if not isinstance(record, dict):
+        raise BadField("not_an_object")
+    name = fields.text(record.get("meeting_name"))
+    if not name:
+        raise BadField("missing_name")
+    if fields.text(record.get("published")) == "0":
+        raise BadField("unpublished")
+    weekday = _weekday(record.get("weekday_tinyint"))
+    formats = tuple(
+        code for code in (c.strip().upper() for c in fields.text(record.get("formats")).split(",")) if code
+    )
+    url = fields.web_link(record.get("virtual_meeting_link"))
+    phone = fields.phone(record.get("phone_meeting_number"))
+    lat, lon = fields.point(record.get("latitude"), record.get("longitude"))
+    street = fields.text(record.get("location_street"))
+    attendance = _attendance(record, formats, bool(url or phone), bool(street) or lat is not None)
+    ident = fields.text(record.get("id_bigint")) or f"row{index}"
+    return Meeting(
+        id=f"{defaults.feed}:{ident}",
+        name=name,
+        fellowship=defaults.fellowship,
+        weekday=weekday,
+        start=fields.start_time(record.get("start_time")),
+        duration=fields.duration(record.get("duration_time")),
+        timezone=fields.timezone(record.get("time_zone"), defaults.timezone),
+        attendance=attendance,
+        location=fields.text(record.get("location_text")),
+        street=street,
+        city=fields.text(record.get("location_municipality")),
+        state=fields.text(record.get("location_province")),
+        postal_code=fields.text(record.get("location_postal_code_1")),
+        latitude=lat if attendance != ONLINE else None,
+        longitude=lon if attendance != ONLINE else None,
+        conference_url=url,
+        conference_phone=phone,
+        types=formats,
+        notes=fields.text(record.get("comments")),
+        source=defaults.feed,
+        sample=defaults.sample,
+    )
+
+
+def _weekday(value: Any) -> int:
+    """Python weekday (0 Monday) from BMLT's 1 Sunday ... 7 Saturday."""
+    raw = fields.text(value)
+    if not raw:
+        raise BadField("missing_day")
+    if not raw.isdigit() or not 1 <= int(raw) <= 7:
+        raise BadField("bad_day")
+    return (int(raw) + 5) % 7
+
+
+def _attendance(record: dict, formats: tuple, joinable: bool, has_place: bool) -> str:
+    venue = fields.text(record.get("venue_type"))
+    if venue and venue not in _VENUES:
+        raise BadField("bad_venue_type")
+    option = _VENUES.get(venue)
+    if option is None:  # older servers: no venue_type, the formats say it
+        if "HY" in formats and has_place and joinable:
+            option = HYBRID
+        elif "VM" in formats or (joinable and not has_place):
+            option = ONLINE
+        elif has_place:
+            option = IN_PERSON
+        else:
+            return UNKNOWN
+    if "TC" in formats and option != ONLINE:
+        option = ONLINE if joinable else None
+    if option in (ONLINE, HYBRID) and not joinable:
+        option = None
+    if option is None:
+        raise BadField("inactive")
+    return option
