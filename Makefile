@@ -19,13 +19,14 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    rasa_project/safety/component.py rasa_project/safety/matcher.py \
                    $(STAMPS)/safety
 
-.PHONY: help setup run test test-fast bench train lock clean
+.PHONY: help setup run test test-fast bench train lock clean intent
 
 help:
 	@echo "make run     set up everything and talk to the assistant"
 	@echo "make test    set up everything and run all tests"
 	@echo "make test-fast   the tests that need no trained model"
 	@echo "make bench   figures: accuracy, latency, load (writes results/)"
+	@echo "make intent NAME=x [ACTION=1]   start a new intent (see CONTRIBUTING.md)"
 
 setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL)
 
@@ -62,6 +63,9 @@ test-fast: $(STAMPS)/venv $(STAMPS)/safety
 
 bench: setup
 	$(PY) -m rasa_project.bench
+
+intent: $(STAMPS)/venv
+	$(PY) -m rasa_project.scaffold $(NAME) $(if $(ACTION),--action)
 
 lock: $(STAMPS)/venv
 	$(PY) -m pip install -q -r requirements.in

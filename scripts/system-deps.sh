@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install the Debian packages the assistant needs (speech synthesis, audio tools).
+# Install the Debian packages the assistant needs: speech synthesis (espeak-ng), audio
+# tools (sox), and redis-server for the scale-out test (not started by default).
 set -euo pipefail
-PACKAGES=(espeak-ng libespeak-ng1 sox)
+PACKAGES=(espeak-ng libespeak-ng1 sox redis-server)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -63,11 +63,29 @@ def action_server():
         server.stop()
 
 
+ALEXA_TEST_SKILL = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+
+
+def write_credentials(tmp: Path) -> Path:
+    """The project's channels, with Alexa verification off: local testing only."""
+    path = tmp / "credentials.yml"
+    path.write_text(
+        "rest:\n"
+        "rasa_project.channels.alexa.AlexaInput:\n"
+        f'  skill_id: "{ALEXA_TEST_SKILL}"\n'
+        "  verify: false\n"
+    )
+    return path
+
+
 @pytest.fixture(scope="session")
 def rasa_server(model_path, action_server, tmp_path_factory):
     port = int(action_server.url.rsplit(":", 1)[1])
-    endpoints = write_endpoints(tmp_path_factory.mktemp("endpoints"), port)
-    server = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints, log_dir=LOG_DIR).start()
+    tmp = tmp_path_factory.mktemp("endpoints")
+    endpoints = write_endpoints(tmp, port)
+    server = servers.rasa_server(
+        free_port(), model=model_path, endpoints=endpoints, credentials=write_credentials(tmp), log_dir=LOG_DIR
+    ).start()
     try:
         server.wait_ready(timeout=300)
         yield server

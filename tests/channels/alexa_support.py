@@ -1,0 +1,232 @@
+"""Helpers for the Alexa channel tests: a generated PKI, signed requests, a live server.
+
+Everything is local: certificates are generated here, the "download" of Amazon's chain is
+an injected fetcher, and the Sanic server listens on 127.0.0.1.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import itertools
+import json
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+from rasa.core.channels.channel import UserMessage, register
+from sanic import Sanic
+
+from rasa_project.channels.verify import AlexaVerifier, TrustStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+NOW = datetime(2030, 6, 1, 12, 0, 0, tzinfo=timezone.utc)  # fixed clock for verification
+
+
+def load_fixture(name: str) -> Dict[str, Any]:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def make_cert(
+    name: str,
+    key: rsa.RSAPrivateKey,
+    issuer: Optional[x509.Certificate] = None,
+    issuer_key: Optional[rsa.RSAPrivateKey] = None,
+    ca: bool = False,
+    san: Optional[List[str]] = None,
+    not_before: datetime = NOW - timedelta(days=30),
+    not_after: datetime = NOW + timedelta(days=30),
+) -> x509.Certificate:
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if san:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), critical=False
+        )
+    return builder.sign(issuer_key or key, hashes.SHA256())
+
+
+def pem(*certs: x509.Certificate) -> bytes:
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+
+
+@dataclass
+class Pki:
+    """Root CA -> intermediate CA -> signing certificate for echo-api.amazon.com."""
+
+    root: x509.Certificate
+    root_key: rsa.RSAPrivateKey
+    intermediate: x509.Certificate
+    intermediate_key: rsa.RSAPrivateKey
+    leaf: x509.Certificate
+    leaf_key: rsa.RSAPrivateKey
+
+    @property
+    def chain(self) -> bytes:
+        return pem(self.leaf, self.intermediate)
+
+    def store(self) -> TrustStore:
+        return TrustStore([self.root])
+
+    def leaf_with(self, **overrides: Any) -> x509.Certificate:
+        args: Dict[str, Any] = dict(
+            issuer=self.intermediate, issuer_key=self.intermediate_key,
+            san=["echo-api.amazon.com"],
+        )
+        args.update(overrides)
+        return make_cert("echo-api.amazon.com", self.leaf_key, **args)
+
+
+def new_pki() -> Pki:
+    root_key, intermediate_key, leaf_key = new_key(), new_key(), new_key()
+    root = make_cert("Test Root CA", root_key, ca=True,
+                     not_before=NOW - timedelta(days=3650), not_after=NOW + timedelta(days=3650))
+    intermediate = make_cert("Test Intermediate CA", intermediate_key, root, root_key, ca=True)
+    leaf = make_cert("echo-api.amazon.com", leaf_key, intermediate, intermediate_key,
+                     san=["echo-api.amazon.com"])
+    return Pki(root, root_key, intermediate, intermediate_key, leaf, leaf_key)
+
+
+@dataclass
+class DictFetcher:
+    """Stands in for the download from s3.amazonaws.com; records what was asked."""
+
+    files: Dict[str, bytes]
+    calls: List[str] = field(default_factory=list)
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        return self.files[url]
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def signed(envelope: Dict[str, Any], key: rsa.RSAPrivateKey, cert_url: str = CERT_URL,
+           sha1: bool = False, when: Optional[datetime] = NOW):
+    """Body bytes and headers exactly as Alexa sends them, signed with key."""
+    envelope = json.loads(json.dumps(envelope))
+    if when is not None:
+        envelope["request"]["timestamp"] = stamp(when)
+    else:
+        envelope["request"].pop("timestamp", None)
+    body = json.dumps(envelope).encode()
+    return body, sign_headers(body, key, cert_url, sha1)
+
+
+def sign_headers(body: bytes, key: rsa.RSAPrivateKey, cert_url: str = CERT_URL,
+                 sha1: bool = False) -> Dict[str, str]:
+    algorithm = hashes.SHA1() if sha1 else hashes.SHA256()
+    signature = base64.b64encode(key.sign(body, padding.PKCS1v15(), algorithm)).decode()
+    headers = {"SignatureCertChainUrl": cert_url,
+               ("Signature" if sha1 else "Signature-256"): signature,
+               "Content-Type": "application/json"}
+    return headers
+
+
+def verifier_for(pki: Pki, chain: Optional[bytes] = None, clock=lambda: NOW) -> AlexaVerifier:
+    fetcher = DictFetcher({CERT_URL: chain if chain is not None else pki.chain})
+    return AlexaVerifier(skill_id=SKILL_ID, fetcher=fetcher, clock=clock,
+                         trust_store=pki.store())
+
+
+class StubAgent:
+    """Stands in for the Rasa agent (agent.handle_message): canned replies per message.
+
+    The lead's tests against the running Rasa server cover the real assistant.
+    """
+
+    REPLIES = {
+        "/greet": "Hi. I can guide you through an overdose.\n\n"
+                  "If someone is not breathing, say so.",
+        "/goodbye": "Take care. If someone is ever in danger, call 911.",
+        "/help": "I can guide you through an overdose, step by step.",
+        "/repeat": "Call 911 now. Put the phone on speaker.",
+        "/nlu_fallback": "If someone is in danger, call 911. Sorry, I did not catch that.",
+    }
+
+    def __init__(self) -> None:
+        self.messages: List[UserMessage] = []
+        self.replies = dict(self.REPLIES)
+        self.delay = 0.0
+        self.error: Optional[Exception] = None
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.error:
+            raise self.error
+        reply = self.replies.get(message.text, "Call 911 now.\n\nYou said: " + message.text)
+        if reply:
+            await message.output_channel.send_text_message(message.sender_id, reply)
+
+    @property
+    def texts(self) -> List[str]:
+        return [m.text for m in self.messages]
+
+
+_app_names = itertools.count()
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The channel's blueprint registered by Rasa's own register(), served on 127.0.0.1."""
+
+    def __init__(self, channel, agent: StubAgent) -> None:
+        self.app = Sanic(f"alexa_channel_test_{next(_app_names)}")
+        register([channel], self.app, "/webhooks/")
+        self.app.ctx.agent = agent
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/webhooks/alexa/webhook"
+        self.server = None
+        self.session: Optional[aiohttp.ClientSession] = None
+
+    async def __aenter__(self) -> "LiveServer":
+        self.server = await self.app.create_server(
+            host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
+        )
+        await self.server.startup()  # create_server already listens; this finalizes routes
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.session.close()
+        await self.server.close()
+
+    async def post(self, body: bytes, headers: Optional[Dict[str, str]] = None):
+        """POST raw bytes; returns (status, parsed JSON, raw text)."""
+        async with self.session.post(
+            self.url, data=body, headers=headers or {"Content-Type": "application/json"}
+        ) as reply:
+            text = await reply.text()
+            return reply.status, json.loads(text), text
+

@@ -1,0 +1,29 @@
+"""The README's first command, run as written: `make run`, typed text on stdin."""
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import pytest
+
+from conftest import ROOT, free_port
+
+pytestmark = pytest.mark.slow
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_make_run_answers_typed_text_and_leaves_no_server_running(model_path, tmp_path):
+    rasa_port, actions_port = free_port(), free_port()
+    result = subprocess.run(
+        ["make", "run", f"ARGS=--rasa-port {rasa_port} --actions-port {actions_port} --audio-dir {tmp_path}"],
+        cwd=ROOT, input="someone isn't breathing\nstop\n", capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    out = result.stdout
+    assert "Call 911" in out
+    assert out.index("Call 911") < out.index("Check if they respond")
+    assert not listening(rasa_port) and not listening(actions_port)

@@ -1,0 +1,55 @@
+"""Meeting lookup conversations through the trained model and both real servers.
+
+The feeds are the packaged sample data (no network); answers say so.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from conftest import talk, texts
+
+pytestmark = pytest.mark.slow
+
+
+def sender() -> str:
+    return f"meet-{uuid.uuid4().hex[:8]}"
+
+
+def test_find_a_meeting_asks_where_then_answers(rasa_server):
+    who = sender()
+    asked = texts(talk(rasa_server, who, "find a meeting"))
+    assert asked == ["Which city or ZIP code should I look near?"]
+    answer = " ".join(texts(talk(rasa_server, who, "Minneapolis")))
+    assert "sample" in answer.lower()
+    assert "meeting" in answer.lower()
+
+
+def test_one_sentence_with_zip_fellowship_and_time(rasa_server):
+    answer = " ".join(texts(talk(rasa_server, sender(), "NA meeting tonight in 55104")))
+    assert "Which city" not in answer
+    assert "NA" in answer or "Narcotics" in answer or "narcotics" in answer
+
+
+def test_more_gives_the_next_meetings(rasa_server):
+    who = sender()
+    first = texts(talk(rasa_server, who, "is there an AA meeting in minneapolis"))
+    more = texts(talk(rasa_server, who, "more"))
+    assert more and more != first
+
+
+def test_a_misheard_place_gets_a_clear_reask_not_a_crash(rasa_server):
+    who = sender()
+    talk(rasa_server, who, "find a meeting")
+    answer = " ".join(texts(talk(rasa_server, who, "zzyzx qwerty")))
+    assert answer  # a re-ask, whatever the wording
+    followup = " ".join(texts(talk(rasa_server, who, "duluth")))
+    assert "meeting" in followup.lower()
+
+
+def test_an_emergency_during_the_search_gets_call_911_first(rasa_server):
+    who = sender()
+    talk(rasa_server, who, "find a meeting")
+    said = texts(talk(rasa_server, who, "my friend in duluth isn't breathing"))
+    assert said[0].startswith("Call 911")
