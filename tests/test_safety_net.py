@@ -58,6 +58,8 @@ def test_a_question_that_also_says_it_is_happening_now_errs_toward_safety(matche
 
 def test_walkthrough_intents_are_left_alone(matcher):
     assert matcher.verdict("he's still not breathing", "still_not_breathing").intent is None
+    for risky in ("stop", "next_step", "breathing_now", "repeat"):
+        assert matcher.verdict("he stopped breathing", risky).intent == "overdose_emergency"
 
 
 @pytest.mark.parametrize("text", ["i want to kill myself", "i'm thinking about suicide", "i want to die"])
@@ -111,4 +113,26 @@ def test_a_question_about_a_person_right_here_is_an_emergency(matcher, text):
     "text", ["i wish i could go to sleep and never wake up", "tonight is the night i end things"]
 )
 def test_crisis_beats_the_danger_words_it_contains(matcher, text):
+    assert matcher.verdict(text, "nlu_fallback").intent == "crisis_suicidal"
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("everyone would be better off without me", "crisis_suicidal"),
+        ("i don't see the point of living", "crisis_suicidal"),
+        ("there is no point going to the meeting", None),
+    ],
+)
+def test_crisis_phrases_without_the_word_suicide(matcher, text, expected):
+    assert matcher.verdict(text, "nlu_fallback").intent == expected
+
+
+@pytest.mark.parametrize("text", ["take it slower", "can you end it there", "take it easy"])
+def test_everyday_phrases_are_not_a_crisis(matcher, text):
+    assert matcher.verdict(text, "slower").intent is None
+
+
+@pytest.mark.parametrize("text", ["i want to end it all", "i'm going to take my own life", "i keep hurting myself"])
+def test_crisis_phrases(matcher, text):
     assert matcher.verdict(text, "nlu_fallback").intent == "crisis_suicidal"
