@@ -19,7 +19,7 @@ def listening(port: int) -> bool:
 def test_make_run_answers_typed_text_and_leaves_no_server_running(model_path, tmp_path):
     rasa_port, actions_port = free_port(), free_port()
     result = subprocess.run(
-        ["make", "run", f"ARGS=--rasa-port {rasa_port} --actions-port {actions_port} --audio-dir {tmp_path}"],
+        ["make", "run", f"ARGS=--rasa-port {rasa_port} --actions-port {actions_port} --audio-out {tmp_path}"],
         cwd=ROOT, input="someone isn't breathing\nstop\n", capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -136,3 +136,17 @@ def test_everyday_phrases_are_not_a_crisis(matcher, text):
 @pytest.mark.parametrize("text", ["i want to end it all", "i'm going to take my own life", "i keep hurting myself"])
 def test_crisis_phrases(matcher, text):
     assert matcher.verdict(text, "nlu_fallback").intent == "crisis_suicidal"
+
+
+def test_the_net_runs_after_the_fallback_so_it_has_the_last_word():
+    import yaml
+
+    from conftest import ROOT
+
+    names = [c["name"] for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]]
+    assert names[-1] == "rasa_project.safety.component.DangerSignClassifier"
+    assert names.index("FallbackClassifier") == len(names) - 2
+
+
+def test_cant_get_him_to_wake_up(matcher):
+    assert matcher.verdict("i can't get him to wake up", "nlu_fallback").intent == "overdose_emergency"
