@@ -28,7 +28,7 @@ help:
 	@echo "make bench   figures: accuracy, latency, load (writes results/)"
 	@echo "make intent NAME=x [ACTION=1]   start a new intent (see CONTRIBUTING.md)"
 
-setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL)
+setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL) $(STAMPS)/voice
 
 $(STAMPS)/system: scripts/system-deps.sh
 	@mkdir -p $(STAMPS)
@@ -50,6 +50,11 @@ $(STAMPS)/safety: $(STAMPS)/venv rasa_project/safety/patterns.yml rasa_project/s
 $(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
 	$(RASA) train --quiet --fixed-model-name assistant --out models
 
+# The speech recognizer's domain language model, built from the same NLU data.
+$(STAMPS)/voice: $(STAMPS)/venv $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict
+	$(PY) -m rasa_project.voice.build_lm --out build/voice
+	@touch $@
+
 train: $(MODEL)
 
 run: setup
@@ -58,7 +63,7 @@ run: setup
 test: setup
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
-test-fast: $(STAMPS)/venv $(STAMPS)/safety
+test-fast: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(STAMPS)/voice
 	$(PY) -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
 bench: setup

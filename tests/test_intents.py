@@ -30,12 +30,15 @@ def test_known_failures_never_list_safety_intents():
 def test_intent_file(path, parse):
     spec = load(path)
     known = set(KNOWN.get(spec["intent"], []))
+    # also_accept: intents that lead to the same first answer (e.g. overdose_emergency and
+    # still_not_breathing both start with "Call 911"); tests/test_e2e.py checks that answer.
+    right = {spec["intent"], *spec.get("also_accept", [])}
     wrong, fixed, still_known = [], [], []
     for utterance in spec["utterances"]:
         got = parse(utterance)["intent"]["name"]
         if utterance in known:
-            (fixed if got == spec["intent"] else still_known).append(f"{utterance!r} -> {got}")
-        elif got != spec["intent"]:
+            (fixed if got in right else still_known).append(f"{utterance!r} -> {got}")
+        elif got not in right:
             wrong.append(f"{utterance!r} -> {got}")
     assert not wrong, f"{path.name}: {len(wrong)} misclassified: " + "; ".join(wrong)
     assert not fixed, f"{path.name}: now classified right, remove from known_failures.yml: " + "; ".join(fixed)

@@ -1,0 +1,292 @@
+"""Text to speech: pyttsx3 on espeak-ng, one sentence per file, played or kept in a folder."""
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import List, Optional, Protocol
+
+from rasa_project.voice import speech_text
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE = 165  # words per minute; espeak-ng's own default (175) is brisk for someone in shock
+MIN_RATE, MAX_RATE = 90, 280
+RATE_STEP = 1.25  # slower() divides, faster() multiplies
+SYNTH_TIMEOUT = 10.0  # seconds to wait for pyttsx3's finished-utterance callback
+
+
+class Synthesizer(Protocol):
+    def synthesize(self, text: str, path: Path, rate: int) -> Path:
+        """Write `text` spoken at `rate` words per minute to the WAV file `path`."""
+
+
+@dataclass
+class EspeakCli:
+    """espeak-ng as a subprocess: deterministic, about 20 ms more per sentence than pyttsx3."""
+
+    voice: str = "en-us"
+
+    def synthesize(self, text: str, path: Path, rate: int) -> Path:
+        subprocess.run(
+            ["espeak-ng", "-v", self.voice, "-s", str(rate), "-w", str(path), "--", text],
+            check=True, capture_output=True, timeout=SYNTH_TIMEOUT,
+        )
+        return path
+
+
+class Pyttsx3Espeak:
+    """pyttsx3 with its traps handled (pyttsx3 2.99, espeak driver):
+    - runAndWait() returns before the file is written: wait for finished-utterance;
+    - several save_to_file calls before one runAndWait keep only the last: one per run;
+    - rate changes dropped: runAndWait() ends with driver.stop(), which calls espeak_Cancel()
+      because espeak_IsPlaying() stays 1 in retrieval mode; Cancel empties espeak's command
+      queue, the queued SetParameter(RATE) included. The driver's stop() is made to cancel
+      only while it is really speaking, the old file is removed first (a stale file looks
+      like a lagging rate), and espeak's current rate is read back after each utterance.
+    Any failure falls back to the espeak-ng command line."""
+
+    def __init__(self, voice: str = "en-us", fallback: Optional[Synthesizer] = None):
+        self.voice = voice
+        self.fallback = fallback or EspeakCli(voice)
+        self.fallbacks = 0  # utterances the fallback had to make (tests and diagnostics)
+        self._engine = None
+        self._done = threading.Event()
+        self._completed = False
+
+    def _load(self):
+        if self._engine is None:
+            import pyttsx3
+            from pyttsx3.drivers import espeak as driver
+
+            driver.print = lambda *a, **k: None  # it prints "Audio saved to ..." on every file
+            self._engine = pyttsx3.init("espeak")
+            espeak = self._engine.proxy._driver
+            cancel = espeak.stop
+            espeak.stop = lambda: cancel() if espeak._speaking else None
+            self._engine.connect("finished-utterance", self._finished)
+            self._engine.setProperty("voice", self.voice)
+        return self._engine
+
+    def _finished(self, name=None, completed=True):
+        self._completed = completed
+        self._done.set()
+
+    def synthesize(self, text: str, path: Path, rate: int) -> Path:
+        path = Path(path)
+        try:
+            engine = self._load()
+            if path.exists():
+                path.unlink()
+            self._done.clear()
+            engine.setProperty("rate", rate)
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            if self._done.wait(SYNTH_TIMEOUT) and self._completed and _valid_wav(path) and _espeak_rate() == rate:
+                return path
+            log.debug("pyttsx3 did not deliver %s at rate %s; using espeak-ng", path.name, rate)
+        except Exception as error:  # a broken engine must not silence the answer
+            log.debug("pyttsx3 failed (%s); using espeak-ng", error)
+        self.fallbacks += 1
+        return self.fallback.synthesize(text, path, rate)
+
+
+def _espeak_rate() -> int:
+    """The rate espeak-ng is using now. pyttsx3's getProperty('rate') calls
+    espeak_GetParameter without its `current` argument, so ask the library directly."""
+    from pyttsx3.drivers import _espeak
+
+    get = _espeak.dll.espeak_GetParameter
+    get.argtypes, get.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return get(_espeak.RATE, 1)
+
+
+def _valid_wav(path: Path) -> bool:
+    try:
+        with wave.open(str(path)) as w:
+            return w.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+class Sink(Protocol):
+    def play(self, path: Path) -> None:
+        """Play a file to the end (returns early when interrupted)."""
+
+    def interrupt(self) -> None:
+        ...
+
+
+class FolderSink:
+    """No sound device: the files stay in the folder, nothing is played."""
+
+    def play(self, path: Path) -> None:
+        pass
+
+    def interrupt(self) -> None:
+        pass
+
+
+class PlayerSink:
+    """Plays through a command-line player (aplay, paplay or sox's play)."""
+
+    def __init__(self, command: List[str]):
+        self.command = command
+        self._process: Optional[subprocess.Popen] = None
+        self._lock = threading.Lock()
+
+    def play(self, path: Path) -> None:
+        with self._lock:
+            self._process = subprocess.Popen(self.command + [str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._process.wait()
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if self._process and self._process.poll() is None:
+                self._process.terminate()
+
+
+def find_player() -> Optional[List[str]]:
+    """A player command when this machine has somewhere to send sound, else None."""
+    pulse = os.environ.get("PULSE_SERVER") or Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "pulse", "native").exists()
+    alsa = Path("/dev/snd").is_dir() and any(p.name.startswith("pcm") for p in Path("/dev/snd").iterdir())
+    for command, needs in ((["paplay"], pulse), (["aplay", "-q"], alsa), (["play", "-q"], alsa or pulse)):
+        if needs and shutil.which(command[0]):
+            return command
+    return None
+
+
+@dataclass
+class Spoken:
+    """One answer handed to the speaker: when its first audio was ready, when it finished."""
+
+    text: str
+    rate: int = DEFAULT_RATE  # the rate when it was asked for; later changes do not touch it
+    files: List[Path] = field(default_factory=list)
+    first_audio_at: Optional[float] = None  # time.monotonic() when the first file was written
+    first_audio: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    interrupted: bool = False
+
+
+class Speaker:
+    """Speaks answers in order, each completely and once, in a worker thread. Each sentence is
+    synthesized and played as soon as it is ready, so "Call 9 1 1 now." starts right away."""
+
+    def __init__(
+        self,
+        synthesizer: Optional[Synthesizer] = None,
+        sink: Optional[Sink] = None,
+        out_dir: Path = Path("var/audio"),
+        rate: int = DEFAULT_RATE,
+    ):
+        self.synthesizer = synthesizer or Pyttsx3Espeak()
+        self.sink = sink or FolderSink()
+        self.out_dir = Path(out_dir)
+        self.rate = rate
+        self._queue: "queue.Queue[Optional[Spoken]]" = queue.Queue()
+        self._generation = 0  # bumped by stop(): answers queued before it are dropped
+        self._count = 0
+        self._session = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(self) % 997:03d}"
+        self._thread: Optional[threading.Thread] = None
+        self._lock = threading.Lock()
+
+    def speak(self, text: str) -> Spoken:
+        return self._put(Spoken(text, self.rate))
+
+    def _put(self, spoken: Spoken, warm_up: bool = False) -> Spoken:
+        with self._lock:
+            if self._thread is None:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+                self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
+                self._thread.start()
+            self._queue.put((self._generation, spoken, warm_up))
+        return spoken
+
+    def warm_up(self) -> None:
+        """Load the speech engine now (about 0.2 s), not during the first, urgent answer."""
+        self._put(Spoken(""), warm_up=True)
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Until everything queued so far has been spoken."""
+        marker = self.speak("")
+        return marker.done.wait(timeout)
+
+    def stop(self) -> None:
+        """Interrupt the current answer and drop the queued ones."""
+        with self._lock:
+            self._generation += 1
+        self.sink.interrupt()
+
+    def slower(self) -> int:
+        self.rate = max(MIN_RATE, round(self.rate / RATE_STEP))
+        return self.rate
+
+    def faster(self) -> int:
+        self.rate = min(MAX_RATE, round(self.rate * RATE_STEP))
+        return self.rate
+
+    def close(self) -> None:
+        if self._thread:
+            self._queue.put(None)
+            self._thread.join(timeout=SYNTH_TIMEOUT)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            generation, spoken, warm_up = item
+            try:
+                if warm_up:
+                    self._warm_up()
+                else:
+                    self._say(generation, spoken)
+            except Exception:
+                log.exception("speech failed")
+            finally:
+                spoken.first_audio.set()
+                spoken.done.set()
+
+    def _warm_up(self) -> None:
+        path = self.out_dir / f".warm-up-{self._session}.wav"
+        self.synthesizer.synthesize("Ready.", path, self.rate)
+        path.unlink(missing_ok=True)
+
+    def _say(self, generation: int, spoken: Spoken) -> None:
+        self._count += 1 if spoken.text else 0
+        for part, sentence in enumerate(speech_text.sentences(speech_text.render(spoken.text)), 1):
+            if generation != self._generation:
+                spoken.interrupted = True
+                return
+            path = self.out_dir / f"{self._session}-{self._count:04d}-{part:02d}.wav"
+            self.synthesizer.synthesize(sentence, path, spoken.rate)
+            spoken.files.append(path)
+            if spoken.first_audio_at is None:
+                spoken.first_audio_at = time.monotonic()
+                spoken.first_audio.set()
+            self.sink.play(path)
+
+
+def create_speaker(out_dir: Path = Path("var/audio"), voice: str = "en-us", rate: int = DEFAULT_RATE, notice=print) -> Speaker:
+    """A speaker for this machine: played aloud when there is a sound device, else files."""
+    player = find_player()
+    if player is None:
+        notice(f"No sound device here: answers are written as WAV files to {out_dir}/ instead.")
+    sink = PlayerSink(player) if player else FolderSink()
+    speaker = Speaker(Pyttsx3Espeak(voice), sink, out_dir, rate)
+    speaker.warm_up()
+    return speaker
