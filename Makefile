@@ -51,7 +51,10 @@ $(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
 	$(RASA) train --quiet --fixed-model-name assistant --out models
 
 # The speech recognizer's domain language model, built from the same NLU data.
-$(STAMPS)/voice: $(STAMPS)/venv $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict
+VOICE_INPUTS := $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict \
+                rasa_project/voice/build_lm.py rasa_project/voice/corpus.py \
+                rasa_project/voice/lexicon.py rasa_project/voice/commands.py
+$(STAMPS)/voice: $(STAMPS)/venv $(VOICE_INPUTS)
 	$(PY) -m rasa_project.voice.build_lm --out build/voice
 	@touch $@
 

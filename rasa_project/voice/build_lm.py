@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from rasa_project.voice import commands, corpus
+from rasa_project.voice import lexicon as lexicon_module
 from rasa_project.voice.lexicon import CURATED_FILE, Lexicon
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +31,9 @@ class BuildReport:
 
 
 def _inputs(nlu_dir: Path) -> Dict[str, str]:
-    files = sorted(Path(nlu_dir).glob("*.yml")) + [CURATED_FILE, Path(commands.__file__)]
-    return {str(p.name if p.parent == Path(nlu_dir) else p.name): hashlib.sha1(p.read_bytes()).hexdigest() for p in files}
+    code = [Path(m.__file__) for m in (commands, corpus, lexicon_module)] + [Path(__file__)]
+    files = sorted(Path(nlu_dir).glob("*.yml")) + [CURATED_FILE] + code
+    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in files}
 
 
 def is_current(out_dir: Path, nlu_dir: Path = DEFAULT_NLU) -> bool:

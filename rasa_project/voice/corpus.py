@@ -14,7 +14,8 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _ONES = "zero one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-_SPOKEN_DIGITS = re.compile(r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine) ){2,}(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
+_DIGIT = "(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_DIGITS = re.compile(rf"\b(?:{_DIGIT} ){{2,}}{_DIGIT}\b")  # three or more: a number to dial
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def words(text: str) -> List[str]:
 
 def written(transcript: str) -> str:
     """Undo the spelling of dialed numbers: 'call nine one one' -> 'call 911'."""
-    digit = {w: str(i) for i, w in enumerate(_ONES)} | {"oh": "0"}
+    digit = {w: str(i) for i, w in enumerate(_ONES)}
     return _SPOKEN_DIGITS.sub(lambda m: "".join(digit[w] for w in m.group(0).split()), transcript)
 
 
