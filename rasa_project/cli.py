@@ -16,7 +16,7 @@ def run(argv: List[str]) -> int:
     known, rest = parser.parse_known_args(argv)
     started = time.monotonic()
     actions = servers.action_server(known.actions_port)
-    rasa = servers.rasa_server(known.rasa_port)
+    rasa = servers.rasa_server(known.rasa_port, endpoints=servers.endpoints_for(known.actions_port))
     try:
         print("Starting the assistant (action server and Rasa server on 127.0.0.1)...", flush=True)
         actions.start()

@@ -86,6 +86,23 @@ def action_server(port: int = 5055, log_dir: Path = PROJECT_ROOT / "var" / "log"
     )
 
 
+def endpoints_for(action_port: int, base: Path = PROJECT_ROOT / "endpoints.yml",
+                  out_dir: Path = PROJECT_ROOT / "var") -> Path:
+    """endpoints.yml with the action server on `action_port` (the file is used as is
+    when the port is the one it names)."""
+    import yaml
+
+    config = yaml.safe_load(Path(base).read_text(encoding="utf-8")) or {}
+    url = f"http://{HOST}:{action_port}/webhook"
+    if (config.get("action_endpoint") or {}).get("url") == url:
+        return Path(base)
+    config["action_endpoint"] = {"url": url}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"endpoints-{action_port}.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
 def rasa_server(
     port: int = 5005,
     model: Path = DEFAULT_MODEL,

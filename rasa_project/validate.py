@@ -159,7 +159,8 @@ def check_responses(project: Project, domain: dict) -> List[str]:
         used.update(step["action"] for step in steps if "action" in step)
     code = "\n".join(p.read_text() for p in project.files("actions/*.py") + project.files("rasa_project/**/*.py"))
     for name, variations in responses.items():
-        is_form_question = name.startswith("utter_ask_")
+        # utter_ask_<slot> is asked by forms; utter_default by Rasa's default fallback action.
+        is_form_question = name.startswith("utter_ask_") or name == "utter_default"
         if name not in used and f'"{name}"' not in code and not is_form_question:
             problems.append(f"domain.yml: response `{name}` is never used")
         for variation in variations or []:

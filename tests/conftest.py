@@ -70,7 +70,7 @@ def write_credentials(tmp: Path) -> Path:
     """The project's channels, with Alexa verification off: local testing only."""
     path = tmp / "credentials.yml"
     path.write_text(
-        "rest:\n"
+        "rasa_project.channels.safe_rest.SafeRestInput:\n"
         "rasa_project.channels.alexa.AlexaInput:\n"
         f'  skill_id: "{ALEXA_TEST_SKILL}"\n'
         "  verify: false\n"

@@ -22,6 +22,8 @@ EXPECTED_WARNINGS = {
     "The intent 'EXTERNAL_naloxone_checkin' is listed in the domain file, but is not found in the NLU training data.",
     # Asked by the form itself; Rasa's check only looks at stories and rules.
     "The utterance 'utter_ask_meeting_place' is not used in any story or rule.",
+    # Said by Rasa's default fallback action when no rule or story fits.
+    "The utterance 'utter_default' is not used in any story or rule.",
 }
 
 

@@ -1,0 +1,1 @@
+"""`python -m rasa_project.bench` (make bench): accuracy, latency and load, written to results/."""
