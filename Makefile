@@ -19,7 +19,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    rasa_project/safety/component.py rasa_project/safety/matcher.py \
                    $(STAMPS)/safety
 
-.PHONY: help setup run test test-fast bench train lock clean intent
+.PHONY: help setup run test test-fast bench train lock clean intent known-failures
 
 help:
 	@echo "make run     set up everything and talk to the assistant"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-fast   the tests that need no trained model"
 	@echo "make bench   figures: accuracy, latency, load (writes results/)"
 	@echo "make intent NAME=x [ACTION=1]   start a new intent (see CONTRIBUTING.md)"
+	@echo "make known-failures   rewrite tests/known_failures.yml from the trained model"
 
 setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL) $(STAMPS)/voice
 
@@ -71,6 +72,9 @@ test-fast: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(STAMPS)/voice
 
 bench: setup
 	$(PY) -m rasa_project.bench
+
+known-failures: setup
+	$(PY) -m rasa_project.bench.misses --write
 
 intent: $(STAMPS)/venv
 	$(PY) -m rasa_project.scaffold $(NAME) $(if $(ACTION),--action)

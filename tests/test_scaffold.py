@@ -146,17 +146,6 @@ def test_scaffolded_action_speaks_the_content(project_copy, monkeypatch):
     assert [m["text"] for m in dispatcher.messages][:2] == [CHUNKS[0], "Want to hear more?"]
 
 
-def slim_config(copy: Path) -> None:
-    # 40 DIET epochs instead of 100: training takes about half as long, and one added
-    # intent does not need more to be learned. The project's own model keeps 100.
-    path = copy / "config.yml"
-    config = yaml.safe_load(path.read_text())
-    for component in config["pipeline"]:
-        if component["name"] == "DIETClassifier":
-            component["epochs"] = 40
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-
-
 def start_action_server(copy: Path, log_path: Path) -> servers.Server:
     """The copy's actions, reading the copy's content (servers.action_server runs from ROOT)."""
     port = free_port()
@@ -178,7 +167,6 @@ def test_filled_feature_trains_and_answers(project_copy, tmp_path):
 
     assert run_scaffold(project_copy, NAME) == 0
     fill(project_copy)
-    slim_config(project_copy)
     started = time.monotonic()
     result = rasa(project_copy, "train", "--fixed-model-name", "t", "--out", str(tmp_path / "models"))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -68,9 +68,9 @@ def measure_nlu(run: Run, tmp: Path, model: Path, train_project: bool) -> Option
             seconds[f"project_{kind}"] = done.seconds if done else None
     run.say(f"training seconds: {seconds}")
     project = run.step("classifying the held-out set with the project's model",
-                       lambda: nlu.scores(examples, nlu.predict(model, examples)))
+                       lambda: scored(examples, model))
     stock_scores = stock and run.step("classifying the held-out set with the stock model",
-                                      lambda: nlu.scores(examples, nlu.predict(stock.model, examples)))
+                                      lambda: scored(examples, stock.model))
     if not (project and stock_scores):
         return None
     return {
@@ -79,6 +79,13 @@ def measure_nlu(run: Run, tmp: Path, model: Path, train_project: bool) -> Option
         "stock_pipeline": nlu.stock_pipeline(config),
         "project": project, "stock": stock_scores, "train_seconds": seconds,
     }
+
+
+def scored(examples, model: Path) -> Dict:
+    import rasa.core.agent  # noqa: F401  imported before timing, so load time is the model's own
+
+    parsed, load_seconds = nlu.timed_predict(model, examples)
+    return {**nlu.scores(examples, parsed), "load_seconds": load_seconds}
 
 
 def project_endpoints(folder: Path, action_port: int) -> Path:
@@ -142,7 +149,8 @@ def summary(figures: Dict) -> str:
             s = n[key]
             lines.append(f"{key:8s} accuracy {100 * s['accuracy']:.1f}%  macro F1 {s['macro_f1']:.3f}  "
                          f"emergency recall {100 * (s['emergency_recall'] or 0):.1f}%  "
-                         f"non-emergency -> emergency {s['non_emergency_to_emergency']}")
+                         f"non-emergency -> emergency {s['non_emergency_to_emergency']}  "
+                         f"model load {s['load_seconds']:.1f} s")
         lines.append(f"training s: {json.dumps({k: v and round(v, 1) for k, v in n['train_seconds'].items()})}")
     s = figures.get("servers") or {}
     if s.get("rasa_first_answer_s") is not None:

@@ -5,9 +5,10 @@ What it changes, and why:
   '/intent{"slot": ...}' as a command that skips NLU (and the safety net);
 - empty or missing text goes to the fallback ("call 911" reminder) instead of NLU;
 - control characters are dropped (NUL breaks SQL tracker stores);
-- text is bounded: DIET's cost grows with the square of the length (10,000 characters
-  take seconds), but danger cues in the part cut away are kept (the safety net must
-  still see "<100 KB of junk> he is not breathing");
+- text is bounded (featurizing and matching grow with the length, and a classifier
+  such as DIET grows with its square: 10,000 characters took seconds), but danger cues
+  in the part cut away are kept (the safety net must still see "<100 KB of junk> he is
+  not breathing");
 - the answer comes after at most `reply_timeout` seconds with what the assistant has
   said so far: "Call 911" comes from the domain before any custom action runs, so a
   hung action server (Rasa waits 5 minutes for it) cannot hold it back;

@@ -1,0 +1,1 @@
+"""NLU components of the project that are not the safety net."""
