@@ -11,6 +11,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Optional
 
+from rasa_project.channels.user_text import neutralize
 from rasa_project.voice import phrases
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class RasaClient:
 
     def send(self, text: str) -> List[Message]:
         # A leading "/" makes Rasa read the text as an intent with slots; a person's words never are.
-        text = text.lstrip().lstrip("/")
+        text = neutralize(text)
         try:
             if self.receiver and self._start_receiver():
                 messages = self._send_callback(text)

@@ -10,11 +10,11 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import yaml
 
+from rasa_project.channels.user_text import neutralize
 from rasa_project.content.ssml import to_ssml
 
 CATCH_ALL_INTENT = "CatchAllIntent"
 CATCH_ALL_SLOT = "utterance"
-MAX_UTTERANCE_CHARS = 1000  # an AMAZON.SearchQuery value is a sentence, not a page
 PHRASES_FILE = Path(__file__).with_name("alexa.yml")
 _REQUEST_TYPE = re.compile(r"[A-Za-z][A-Za-z.]{0,63}")  # what may appear in a log line
 
@@ -44,14 +44,6 @@ class Turn:
 def trigger(intent: str) -> str:
     """A Rasa intent message ("/greet"): NLU is skipped, so only the channel builds these."""
     return f"/{intent}"
-
-
-def neutralize(text: str) -> str:
-    """Strip what would make Rasa read user words as "/intent{...}" (it strips, then checks "/")."""
-    start = 0
-    while start < len(text) and (text[start] == "/" or text[start].isspace()):
-        start += 1
-    return text[start:].strip()[:MAX_UTTERANCE_CHARS]
 
 
 def _get(node: Any, *path: str) -> Any:

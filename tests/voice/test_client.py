@@ -26,6 +26,18 @@ def test_a_leading_slash_cannot_trigger_an_intent():
     assert not rasa.received[0]["message"].startswith("/")
 
 
+def test_the_client_sends_what_the_channels_send():
+    # One function for all ways in (tests/channels/test_user_text.py): a 100 KB text is cut
+    # to about 1,000 characters and keeps a late danger cue.
+    from rasa_project.channels.user_text import neutralize
+
+    words = "lorem ipsum " * 9000 + "he is not breathing"
+    with FakeRasa() as rasa:
+        RasaClient(rasa.url, mode="rest").send(words)
+    sent = rasa.received[0]["message"]
+    assert sent == neutralize(words) and len(sent) < 1500 and "he is not breathing" in sent
+
+
 def test_unreachable_server_gives_the_local_safety_answer():
     messages = RasaClient(f"http://127.0.0.1:{free_port()}", timeout=2).send("help")
     assert messages[0]["text"].startswith(REMINDER) and messages[0]["local"]
