@@ -47,12 +47,6 @@ def parse(agent):
     return _parse
 
 
-def write_endpoints(tmp: Path, action_port: int) -> Path:
-    path = tmp / f"endpoints-{action_port}.yml"
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    return path
-
-
 @pytest.fixture(scope="session")
 def action_server():
     server = servers.action_server(free_port(), log_dir=LOG_DIR).start()
@@ -82,7 +76,7 @@ def write_credentials(tmp: Path) -> Path:
 def rasa_server(model_path, action_server, tmp_path_factory):
     port = int(action_server.url.rsplit(":", 1)[1])
     tmp = tmp_path_factory.mktemp("endpoints")
-    endpoints = write_endpoints(tmp, port)
+    endpoints = servers.endpoints_for(port, out_dir=tmp)
     server = servers.rasa_server(
         free_port(), model=model_path, endpoints=endpoints, credentials=write_credentials(tmp), log_dir=LOG_DIR
     ).start()
@@ -96,7 +90,7 @@ def rasa_server(model_path, action_server, tmp_path_factory):
 @pytest.fixture(scope="session")
 def rasa_server_without_actions(model_path, tmp_path_factory):
     """A Rasa server whose action server is down: its endpoint is a port nobody listens on."""
-    endpoints = write_endpoints(tmp_path_factory.mktemp("dead"), free_port())
+    endpoints = servers.endpoints_for(free_port(), out_dir=tmp_path_factory.mktemp("dead"))
     server = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints, log_dir=LOG_DIR).start()
     try:
         server.wait_ready(timeout=300)

@@ -33,7 +33,7 @@ def safe_server(model_path, action_server, tmp_path_factory):
         stack.ALEXA: {"verify": False},
     })
     server = servers.rasa_server(stack.free_port(), model=model_path, credentials=credentials,
-                                 endpoints=stack.write_endpoints(folder, port), log_dir=LOG_DIR)
+                                 endpoints=servers.endpoints_for(port, out_dir=folder), log_dir=LOG_DIR)
     stack.start_all([server], timeout=600)
     try:
         yield server

@@ -9,7 +9,7 @@ import queue
 
 import pytest
 
-from conftest import LOG_DIR, free_port, write_endpoints
+from conftest import LOG_DIR, free_port
 from rasa_project import servers
 from rasa_project.client import RasaClient
 from rasa_project.content.library import default_library
@@ -26,7 +26,7 @@ def checkin_servers(model_path, tmp_path_factory):
     callback_port = free_port()
     credentials = tmp / "credentials.yml"
     credentials.write_text(f'rest:\ncallback:\n  url: "http://127.0.0.1:{callback_port}/bot"\n')
-    endpoints = write_endpoints(tmp, int(actions.url.rsplit(":", 1)[1]))
+    endpoints = servers.endpoints_for(int(actions.url.rsplit(":", 1)[1]), out_dir=tmp)
     rasa = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints,
                                credentials=credentials, log_dir=LOG_DIR)
     try:

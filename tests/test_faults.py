@@ -46,7 +46,7 @@ def faulty(model_path, tmp_path_factory):
     action_port = stack.free_port()
     rasa = servers.rasa_server(
         stack.free_port(), model=model_path, log_dir=LOG_DIR,
-        endpoints=stack.write_endpoints(folder, action_port),
+        endpoints=servers.endpoints_for(action_port, out_dir=folder),
         credentials=stack.write_credentials(folder, {stack.SAFE_REST: {"reply_timeout": REPLY_TIMEOUT}}),
     )
     stack.start_all([rasa], timeout=600)

@@ -118,7 +118,7 @@ def api_server(model_path, action_server, tmp_path_factory):
     port = int(action_server.url.rsplit(":", 1)[1])
     server = servers.rasa_server(
         stack.free_port(), model=model_path, log_dir=LOG_DIR,
-        endpoints=stack.write_endpoints(tmp_path_factory.mktemp("api"), port),
+        endpoints=servers.endpoints_for(port, out_dir=tmp_path_factory.mktemp("api")),
         extra_args=["--enable-api", "--auth-token", token],
     )
     stack.start_all([server], timeout=600)

@@ -88,19 +88,12 @@ def scored(examples, model: Path) -> Dict:
     return {**nlu.scores(examples, parsed), "load_seconds": load_seconds}
 
 
-def project_endpoints(folder: Path, action_port: int) -> Path:
-    """The project's endpoints.yml with the action server on `action_port`."""
-    extra = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
-    extra.pop("action_endpoint", None)
-    return stack.write_endpoints(folder, action_port, extra)
-
-
 def measure_servers(run: Run, tmp: Path, model: Path, samples: int, conversations: int,
                     load_seconds: float) -> Dict:
     action_port, rasa_port = stack.free_port(), stack.free_port()
     actions = servers.action_server(action_port, log_dir=LOG_DIR)
     # --enable-api (no token, loopback, this run only): the voice figures use /model/parse.
-    rasa = servers.rasa_server(rasa_port, model=model, endpoints=project_endpoints(tmp, action_port),
+    rasa = servers.rasa_server(rasa_port, model=model, endpoints=servers.endpoints_for(action_port, out_dir=tmp),
                                log_dir=LOG_DIR, extra_args=["--enable-api"])
     figures: Dict[str, Any] = {"samples": samples}
     try:

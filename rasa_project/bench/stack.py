@@ -21,14 +21,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_endpoints(folder: Path, action_port: int, extra: Optional[dict] = None) -> Path:
-    """endpoints.yml pointing at an action server on `action_port`, plus `extra` sections."""
-    data = {"action_endpoint": {"url": f"http://{servers.HOST}:{action_port}/webhook"}, **(extra or {})}
-    path = Path(folder) / f"endpoints-{action_port}-{len(list(Path(folder).glob('endpoints-*')))}.yml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
-
-
 def write_credentials(folder: Path, channels: Dict[str, Optional[dict]]) -> Path:
     """credentials.yml with exactly these channels (module path or built-in name -> settings)."""
     path = Path(folder) / f"credentials-{len(list(Path(folder).glob('credentials-*')))}.yml"
