@@ -1,4 +1,5 @@
-"""Helpers for the Alexa channel tests: a generated PKI, signed requests, a live server.
+"""Helpers for the Alexa channel tests: a generated PKI, signed requests, a live server
+and the requests the tests send through it.
 
 Everything is local: certificates are generated here, the "download" of Amazon's chain is
 an injected fetcher, and the Sanic server listens on 127.0.0.1.
@@ -11,12 +12,14 @@ import contextlib
 import itertools
 import json
 import socket
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import aiohttp
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -24,7 +27,8 @@ from cryptography.x509.oid import NameOID
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from rasa_project.channels.verify import AlexaVerifier, TrustStore
+from rasa_project.channels.alexa import AlexaInput, AlexaSettings
+from rasa_project.channels.verify import AlexaVerifier, TrustStore, VerificationError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
@@ -147,6 +151,12 @@ def sign_headers(body: bytes, key: rsa.RSAPrivateKey, cert_url: str = CERT_URL,
     return headers
 
 
+def refused(verifier, body, headers, reason):
+    """The verifier refuses the request, for `reason` (a regular expression)."""
+    with pytest.raises(VerificationError, match=reason):
+        verifier.verify(headers, body)
+
+
 def verifier_for(pki: Pki, chain: Optional[bytes] = None, clock=lambda: NOW) -> AlexaVerifier:
     fetcher = DictFetcher({CERT_URL: chain if chain is not None else pki.chain})
     return AlexaVerifier(skill_id=SKILL_ID, fetcher=fetcher, clock=clock,
@@ -230,3 +240,56 @@ class LiveServer:
             text = await reply.text()
             return reply.status, json.loads(text), text
 
+
+# --- talking to the channel over HTTP -----------------------------------------------------
+
+LOCAL = AlexaSettings(skill_id=SKILL_ID, verify=False)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def exchange(requests, settings=LOCAL, agent=None, channel=None):
+    """POST each envelope (dict) or (body, headers) pair; return agent and replies."""
+    agent = agent or StubAgent()
+    channel = channel or AlexaInput(settings)
+    replies = []
+    async with LiveServer(channel, agent) as server:
+        for item in requests:
+            if isinstance(item, tuple):
+                replies.append(await server.post(*item))
+            else:
+                replies.append(await server.post(json.dumps(item).encode()))
+    return agent, replies
+
+
+def one(envelope, **kwargs):
+    agent, [(status, answer, raw)] = run(exchange([envelope], **kwargs))
+    assert status == 200
+    return agent, answer, raw
+
+
+def ssml_of(answer, part="outputSpeech"):
+    node = answer["response"][part] if part == "outputSpeech" else \
+        answer["response"]["reprompt"]["outputSpeech"]
+    assert node["type"] == "SSML"
+    return node["ssml"]
+
+
+def spoken(ssml):
+    """What the speaker says: the text of the SSML document (entities decoded)."""
+    return " ".join(" ".join(ET.fromstring(ssml).itertext()).split())
+
+
+def catch_all(words):
+    envelope = load_fixture("catch_all")
+    slot = envelope["request"]["intent"]["slots"]["utterance"]
+    slot["value"] = slot["slotValue"]["value"] = words
+    return envelope
+
+
+def intent(name):
+    envelope = load_fixture("help")
+    envelope["request"]["intent"]["name"] = name
+    return envelope
