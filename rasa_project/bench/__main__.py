@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Optional
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import answers, heldout, latency, load, nlu, report, stack, training
+from rasa_project.bench import answers, heldout, latency, load, nlu, report, stack, startup, training
 
 ROOT = servers.PROJECT_ROOT
 LOG_DIR = ROOT / "var" / "log" / "bench"
@@ -159,6 +159,10 @@ def summary(figures: Dict) -> str:
         lines.append(f"load: {ld['conversations']} conversations, {ld['turns_per_second']} turns/s, "
                      f"p95 {ld['p95_ms']} ms, lost {ld['lost_turns']}, "
                      f"emergency not Call 911 first {ld['emergency_not_call_911_first']}")
+    start = figures.get("startup")
+    if start:
+        lines.append(f"`make run`: ready after {start['ready_s']['median']:.1f} s (median of {len(start['runs'])}, "
+                     f"max {start['ready_s']['max']:.1f}), first \"Call 911\" after {start['first_answer_s']['median']:.1f} s")
     lines.append(f"voice figures: {s.get('voice', 'not available')}")
     return "\n".join(lines)
 
@@ -210,6 +214,7 @@ def main(argv=None) -> int:
         figures["nlu"] = measure_nlu(run, tmp, args.model, not args.no_train_timing)
         figures["servers"] = run.step("servers", lambda: measure_servers(
             run, tmp, args.model, args.samples, args.conversations, args.load_seconds))
+    figures["startup"] = run.step("`make run` start-up, 3 runs", startup.run)
     figures["voice"] = (figures.get("servers") or {}).get("voice", "not available")
     figures["errors"] = run.errors
     figures["run"].update(seconds=time.monotonic() - run.began, load_after=round(os.getloadavg()[0], 1),

@@ -140,6 +140,22 @@ def markdown(f: Dict, png: str) -> str:
                 f"{load['emergency_turns']} | {load['emergency_not_call_911_first']} |",
                 "",
             ]
+    start = f.get("startup")
+    if start:
+        lines += [
+            "## `make run`, typed by a person",
+            "",
+            f"{len(start['runs'])} runs of the README's command with nothing to rebuild (free ports, text on "
+            "stdin), seconds from starting `make`:",
+            "",
+            "| | median | max |",
+            "| --- | --- | --- |",
+        ]
+        for key, title in (("ready_s", "ready to listen (\"Ready in\" printed)"),
+                           ("first_answer_s", "first \"Call 911\" after \"someone isn't breathing\""),
+                           ("exit_s", "ended after \"stop\", servers stopped")):
+            lines.append(f"| {title} | {start[key]['median']:.1f} | {start[key]['max']:.1f} |")
+        lines.append("")
     lines += ["## Voice", ""]
     voice = f.get("voice")
     if isinstance(voice, dict):
