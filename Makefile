@@ -16,7 +16,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 export PYTHONPATH := $(CURDIR)
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-                   rasa_project/safety/component.py rasa_project/safety/matcher.py \
+                   rasa_project/safety/component.py rasa_project/safety/matcher.py rasa_project/nlu/linear.py \
                    $(STAMPS)/safety
 
 .PHONY: help setup run test test-fast bench train lock clean intent known-failures
