@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, List
 
 MAX_CHARS = 1000  # what NLU sees of one turn
@@ -41,23 +40,12 @@ def shorten(text: str) -> str:
 
 def danger_cues(text: str) -> List[str]:
     """Short windows of `text` around what the safety net's rules call a danger cue."""
-    from rasa_project.safety.matcher import normalize
+    from rasa_project.safety.matcher import load_pipeline, normalize
     from rasa_project.safety.rules import SPANS_KEY
 
-    doc = _safety_pipeline()(normalize(text))
+    doc = load_pipeline()(normalize(text))
     cues = [span for span in doc.spans.get(SPANS_KEY, []) if span.label_ in CUE_LABELS]
     return [
         doc.text[max(0, span.start_char - CUE_CHARS):span.end_char + CUE_CHARS]
         for span in cues[:MAX_CUES]
     ]
-
-
-@lru_cache(maxsize=1)
-def _safety_pipeline():
-    import spacy
-
-    from rasa_project.safety.matcher import DEFAULT_PIPELINE
-
-    nlp = spacy.load(DEFAULT_PIPELINE)
-    nlp.max_length = max(nlp.max_length, MAX_SCAN_CHARS * 2)
-    return nlp

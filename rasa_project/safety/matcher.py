@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -35,6 +36,27 @@ def decide(labels: frozenset, classifier_intent: Optional[str], rules: SafetyRul
     return rules.overrides["DANGER"]
 
 
+def load_pipeline(pipeline: Path = DEFAULT_PIPELINE):
+    """The project's saved spaCy pipeline, loaded once per process and folder (the NLU
+    component and the channels' long-text cut share it)."""
+    pipeline = Path(pipeline)
+    if not pipeline.is_absolute():
+        pipeline = PROJECT_ROOT / pipeline
+    return _load_pipeline(pipeline.resolve())
+
+
+@lru_cache(maxsize=4)
+def _load_pipeline(pipeline: Path):
+    import spacy
+
+    if not (pipeline / "config.cfg").exists():
+        raise FileNotFoundError(
+            f"safety net pipeline not built at {pipeline}: run `make setup` "
+            "(python -m rasa_project.safety.build --out build/safety_nlp)"
+        )
+    return spacy.load(pipeline)
+
+
 class DangerMatcher:
     """Runs the saved spaCy pipeline; create with `load`, nothing happens at import."""
 
@@ -44,17 +66,7 @@ class DangerMatcher:
 
     @classmethod
     def load(cls, pipeline: Path = DEFAULT_PIPELINE, patterns: Path = DEFAULT_PATTERNS):
-        import spacy
-
-        pipeline = Path(pipeline)
-        if not pipeline.is_absolute():
-            pipeline = PROJECT_ROOT / pipeline
-        if not (pipeline / "config.cfg").exists():
-            raise FileNotFoundError(
-                f"safety net pipeline not built at {pipeline}: run `make build` "
-                "(python -m rasa_project.safety.build --out build/safety_nlp)"
-            )
-        return cls(spacy.load(pipeline), load_rules(patterns))
+        return cls(load_pipeline(pipeline), load_rules(patterns))
 
     def verdict(self, text: str, classifier_intent: Optional[str] = None) -> Verdict:
         # Bounded work per message; 20,000 characters is far more than anyone says.
