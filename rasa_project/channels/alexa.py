@@ -13,6 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_project.channels import alexa_turn as turns
+from rasa_project.channels.deadline import TurnLog, run_turn
 from rasa_project.channels.verify import (
     AlexaVerifier,
     UrllibFetcher,
@@ -27,6 +28,8 @@ VERIFY_OFF_WARNING = (
     "ALEXA REQUEST VERIFICATION IS OFF (verify: false). Anyone who can reach "
     "/webhooks/alexa/webhook can talk to the assistant. Use this only for local testing."
 )
+TURN_LOG = TurnLog(logger, slow="Assistant slower than %.1f s; answering with what it said so far",
+                   failed="Assistant failed on an Alexa turn: %s", late="Late assistant turn ended with %s")
 MAX_REMEMBERED_ANSWERS = 1000  # conversations whose last answer RepeatIntent can replay
 
 
@@ -162,26 +165,11 @@ class AlexaInput(InputChannel):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
     ) -> List[Dict[str, Any]]:
         """Run the turn; after reply_timeout, speak what the assistant has said so far."""
-        collector = message.output_channel
-        task = asyncio.ensure_future(on_new_message(message))
-        task.add_done_callback(_consume_exception)
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self.settings.reply_timeout)
-        except asyncio.TimeoutError:
-            logger.warning("Assistant slower than %.1f s; answering with what it said so far",
-                           self.settings.reply_timeout)
-        except Exception as error:  # the type only: tracebacks may quote the user
-            logger.error("Assistant failed on an Alexa turn: %s", type(error).__name__)
-        return list(collector.messages)
+        await run_turn(on_new_message, message, self.settings.reply_timeout, TURN_LOG)
+        return list(message.output_channel.messages)
 
     def _remember(self, sender: str, texts: List[str]) -> None:
         self._last_answers[sender] = texts
         self._last_answers.move_to_end(sender)
         while len(self._last_answers) > MAX_REMEMBERED_ANSWERS:
             self._last_answers.popitem(last=False)
-
-
-def _consume_exception(task: "asyncio.Future[Any]") -> None:
-    # A turn that outlived reply_timeout still finishes; its error must not go unread.
-    if not task.cancelled() and task.exception() is not None:
-        logger.debug("Late assistant turn ended with %s", type(task.exception()).__name__)

@@ -16,7 +16,6 @@ credentials.yml:
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -26,12 +25,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_project.channels.deadline import TurnLog, run_turn
 from rasa_project.channels.user_text import neutralize
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_TRIGGER = "/nlu_fallback"  # the only "/" message this channel builds itself
 DEFAULT_REPLY_TIMEOUT = 8.0
+TURN_LOG = TurnLog(logger, slow="Turn slower than %.1f s; answering with what was said so far",
+                   failed="Turn failed on the rest channel: %s", late="Late turn ended with %s")
 
 
 class SafeRestInput(RestInput):
@@ -86,19 +88,8 @@ class SafeRestInput(RestInput):
             text, collector, None if sender is None else str(sender),
             input_channel=self.name(), metadata=metadata,
         )
-        await self._run(on_new_message, message)
+        await run_turn(on_new_message, message, self.reply_timeout, TURN_LOG)
         return response.json(collector.messages or [self._unavailable(sender)])
-
-    async def _run(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage) -> None:
-        """Run the turn; after reply_timeout, leave it running and answer what was said."""
-        task = asyncio.ensure_future(on_new_message(message))
-        task.add_done_callback(_consume_exception)
-        try:
-            await asyncio.wait_for(asyncio.shield(task), self.reply_timeout)
-        except asyncio.TimeoutError:
-            logger.warning("Turn slower than %.1f s; answering with what was said so far", self.reply_timeout)
-        except Exception as error:  # the type only: a traceback may quote the user
-            logger.error("Turn failed on the rest channel: %s", type(error).__name__)
 
     @staticmethod
     def _unavailable(sender: Any) -> Dict[str, Any]:
@@ -108,6 +99,3 @@ class SafeRestInput(RestInput):
         return {"recipient_id": sender, "text": unavailable_text()}
 
 
-def _consume_exception(task: "asyncio.Future[Any]") -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.debug("Late turn ended with %s", type(task.exception()).__name__)
