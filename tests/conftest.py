@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from pathlib import Path
 
 import pytest
 
 from rasa_project import servers
+from rasa_project.bench.stack import free_port  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -16,12 +16,6 @@ LOG_DIR = ROOT / "var" / "log" / "tests"
 
 for key, value in servers.QUIET_ENV.items():
     os.environ.setdefault(key, value)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import itertools
 import json
-import socket
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -27,6 +25,7 @@ from cryptography.x509.oid import NameOID
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
+from rasa_project.bench.stack import free_port
 from rasa_project.channels.alexa import AlexaInput, AlexaSettings
 from rasa_project.channels.verify import AlexaVerifier, TrustStore, VerificationError
 
@@ -200,12 +199,6 @@ class StubAgent:
 
 
 _app_names = itertools.count()
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:

@@ -1,9 +1,10 @@
 """Helpers for the voice tests: real audio from espeak-ng and sox, free loopback ports."""
 from __future__ import annotations
 
-import socket
 import subprocess
 from pathlib import Path
+
+from rasa_project.bench.stack import free_port  # noqa: F401  (the voice tests import it from here)
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_NLU = HERE / "fixtures" / "nlu"  # small and frozen; the real data/nlu keeps changing
@@ -20,7 +21,3 @@ def sox(path: Path, *effect: str) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
