@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
+from actions.speech import speak_chunks
 from rasa_project.meetings import feeds, places, search, speak, understand, when
 from rasa_project.meetings.fields import DEFAULT_TIMEZONE
 
@@ -52,6 +53,8 @@ class ValidateFindMeetingForm(FormValidationAction):
         # place), so the form rejects and the safety rules answer first.
         if tracker.latest_message.get("intent", {}).get("name") in SAFETY_INTENTS:
             return []
+        # The extract_ methods read the catalog; load or reload it off the event loop.
+        await asyncio.to_thread(feeds.DEFAULT.get)
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
@@ -117,11 +120,11 @@ class ActionFindMeeting(Action):
         return "action_find_meeting"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        # said_now and page read the catalog, which may load or fetch feeds: off the event loop.
         # A correction said outside the form ("no, Duluth") still counts.
-        updates = said_now(tracker)
+        updates = await asyncio.to_thread(said_now, tracker)
         texts, events = await asyncio.to_thread(page, tracker, 0, self._clock(), updates)
-        for text in texts:
-            dispatcher.utter_message(text=text)
+        speak_chunks(dispatcher, texts)
         return [SlotSet(slot, value) for slot, value in updates.items()] + events
 
 
@@ -147,9 +150,8 @@ def page(
 ) -> Tuple[List[str], List[EventType]]:
     slots = {slot: tracker.get_slot(slot) for slot in (PLACE, WHEN, FELLOWSHIP, MODE)}
     slots.update(updates or {})
-    query = understand.Query(
-        place=slots[PLACE], when=slots[WHEN], fellowship=slots[FELLOWSHIP], mode=understand.mode_or_any(slots[MODE])
-    )
+    # find_meetings turns an unset or unknown mode into ANY.
+    query = understand.Query(place=slots[PLACE], when=slots[WHEN], fellowship=slots[FELLOWSHIP], mode=slots[MODE])
     result = search.find_meetings(query, now, limit=PAGE, offset=offset)
     events: List[EventType] = [SlotSet(OFFSET, float(offset + len(result.hits)))]
     if result.unknown_place:

@@ -1,4 +1,5 @@
 """Say the next part of whatever was being said ("more", "yes" to "want to hear more?")."""
+import asyncio
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -6,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.find_meeting import more_meetings
 from actions.guidance import speak_from
+from actions.speech import speak_chunks
 from rasa_project.content.library import default_library
 
 # Actions whose answers "more" continues; the most recent one wins.
@@ -23,13 +25,13 @@ class ActionMore(Action):
     def name(self) -> Text:
         return "action_more"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         if last_continued(tracker.events) == "action_find_meeting":
-            said, events = more_meetings(tracker)
-            for text in said:
-                dispatcher.utter_message(text=text)
+            # The search reads the catalog, which may load or fetch feeds: off the event loop.
+            said, events = await asyncio.to_thread(more_meetings, tracker)
+            speak_chunks(dispatcher, said)
             return events
         library = default_library()
         topic = tracker.get_slot("more_topic")

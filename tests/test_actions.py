@@ -1,6 +1,9 @@
 """Unit tests of the custom actions with rasa_sdk's CollectingDispatcher and a Tracker."""
 from __future__ import annotations
 
+import asyncio
+import inspect
+
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,6 +31,8 @@ def tracker(intent: str, slots: dict | None = None, events: list | None = None) 
 def run(action, t: Tracker):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, t, {})
+    if inspect.isawaitable(events):  # async actions (ActionMore)
+        events = asyncio.run(events)
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
