@@ -45,9 +45,7 @@ def _meeting(index: int, record: Any, defaults: FeedDefaults) -> Meeting:
     if fields.text(record.get("published")) == "0":
         raise BadField("unpublished")
     weekday = _weekday(record.get("weekday_tinyint"))
-    formats = tuple(
-        code for code in (c.strip().upper() for c in fields.text(record.get("formats")).split(",")) if code
-    )
+    formats = fields.codes(fields.text(record.get("formats")))
     url = fields.web_link(record.get("virtual_meeting_link"))
     phone = fields.phone(record.get("phone_meeting_number"))
     lat, lon = fields.point(record.get("latitude"), record.get("longitude"))
@@ -103,10 +101,4 @@ def _attendance(record: dict, formats: tuple, joinable: bool, has_place: bool) -
             option = IN_PERSON
         else:
             return UNKNOWN
-    if "TC" in formats and option != ONLINE:
-        option = ONLINE if joinable else None
-    if option in (ONLINE, HYBRID) and not joinable:
-        option = None
-    if option is None:
-        raise BadField("inactive")
-    return option
+    return fields.settle_attendance(option, formats, joinable)

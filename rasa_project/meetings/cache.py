@@ -40,7 +40,6 @@ class Fetched:
 
     doc: Any
     fetched_at: Optional[float]  # Unix time of the copy used
-    fresh: bool  # fetched during this call
     error: str = ""  # why the network copy was not used ("" if it was, or not needed)
 
 
@@ -130,7 +129,7 @@ def get(
     now = time.time() if now is None else now
     cached = cache.load(url)
     if cached and not force and now - cached.fetched_at < max_age_hours * 3600:
-        return Fetched(decode(cached.body), cached.fetched_at, fresh=False)
+        return Fetched(decode(cached.body), cached.fetched_at)
     try:
         body = fetch(url, timeout)
         doc = decode(body)
@@ -138,7 +137,7 @@ def get(
     except (FetchError, FeedShapeError) as err:
         log.warning("meeting feed %s not refreshed: %s", url, err)
         if cached:
-            return Fetched(decode(cached.body), cached.fetched_at, fresh=False, error=str(err))
-        return Fetched(None, None, fresh=False, error=str(err))
+            return Fetched(decode(cached.body), cached.fetched_at, error=str(err))
+        return Fetched(None, None, error=str(err))
     cache.store(url, body, now)
-    return Fetched(doc, now, fresh=True)
+    return Fetched(doc, now)

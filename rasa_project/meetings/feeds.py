@@ -144,9 +144,5 @@ class CatalogHolder:
                 self._loaded = time.monotonic()
             return self._catalog
 
-    def reset(self) -> None:
-        with self._lock:
-            self._catalog = None
-
 
 DEFAULT = CatalogHolder()

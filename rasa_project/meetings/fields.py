@@ -9,6 +9,8 @@ from typing import Any, Optional, Tuple
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .model import HYBRID, ONLINE
+
 DEFAULT_TIMEZONE = "America/Chicago"
 DEFAULT_DURATION = timedelta(hours=1)  # Meeting Guide's rule when end_time is missing
 
@@ -122,3 +124,27 @@ def web_link(value: Any) -> str:
 def phone(value: Any) -> str:
     number = text(value)
     return number if sum(ch.isdigit() for ch in number) >= 7 else ""
+
+
+def codes(value: Any) -> Tuple[str, ...]:
+    """Upper-case format codes from a comma list ("O, d") or a JSON list of them."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return ()
+    return tuple(code for code in (text(v).upper() for v in value) if code)
+
+
+def settle_attendance(option: Optional[str], codes: Tuple[str, ...], joinable: bool) -> str:
+    """The attendance option once closures and missing links are applied.
+
+    TC (location temporarily closed) leaves only the online way in; an online or hybrid
+    meeting with neither link nor phone is inactive (Meeting Guide's rule).
+    """
+    if "TC" in codes:
+        option = ONLINE if joinable else None
+    if option in (ONLINE, HYBRID) and not joinable:
+        option = None
+    if option is None:
+        raise BadField("inactive")
+    return option

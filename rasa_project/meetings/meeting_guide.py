@@ -48,7 +48,7 @@ def _meetings(record: Any, defaults: FeedDefaults, known: dict) -> List[Meeting]
     if fields.text(record.get("time")) == "":
         raise BadField("missing_time")
     start = fields.start_time(record.get("time"))
-    types = _types(record.get("types"))
+    types = fields.codes(record.get("types"))
     url = fields.web_link(record.get("conference_url"))
     phone = fields.phone(record.get("conference_phone"))
     lat, lon = fields.point(record.get("latitude"), record.get("longitude"))
@@ -101,14 +101,6 @@ def _days(value: Any) -> List[int]:
     return days
 
 
-def _types(value: Any) -> tuple:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list):
-        return ()
-    return tuple(code for code in (fields.text(v).upper() for v in value) if code)
-
-
 def _address(record: dict) -> tuple:
     """Street, city, state, ZIP from the separate fields, else from formatted_address."""
     street = fields.text(record.get("address"))
@@ -131,11 +123,7 @@ def _address(record: dict) -> tuple:
 
 
 def _attendance(record: dict, types: tuple, joinable: bool, has_place: bool) -> str:
-    """Meeting Guide's attendance option, derived from types when the feed omits it.
-
-    TC (location temporarily closed) leaves only the online way in; an online or hybrid
-    meeting with neither link nor phone is inactive (the spec's rule).
-    """
+    """Meeting Guide's attendance option, derived from types when the feed omits it."""
     given = fields.text(record.get("attendance_option")).lower()
     if given == "inactive":
         raise BadField("inactive")
@@ -151,10 +139,4 @@ def _attendance(record: dict, types: tuple, joinable: bool, has_place: bool) -> 
             option = IN_PERSON
         else:
             return UNKNOWN
-    if "TC" in types:
-        option = ONLINE if joinable else None
-    if option in (ONLINE, HYBRID) and not joinable:
-        option = None
-    if option is None:
-        raise BadField("inactive")
-    return option
+    return fields.settle_attendance(option, types, joinable)

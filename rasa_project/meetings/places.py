@@ -62,7 +62,7 @@ def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 3958.8 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def resolve(text: str, prefer_state: str = PREFERRED_STATE) -> Optional[Place]:
+def resolve(text: str) -> Optional[Place]:
     """The place when `text` is only a place ("st paul", "55104", "five five one oh four")."""
     try:
         words = normalize(text)
@@ -71,12 +71,12 @@ def resolve(text: str, prefer_state: str = PREFERRED_STATE) -> Optional[Place]:
         numbers = [w for w in words if w not in _ZIP_WORDS]
         if numbers and all(_is_number_word(w) for w in numbers):
             return _zip_in(numbers)
-        return _city(words, prefer_state)
+        return _city(words, PREFERRED_STATE)
     except Exception:  # a gazetteer surprise must not end the conversation
         return None
 
 
-def find_in_text(text: str, prefer_state: str = PREFERRED_STATE) -> Optional[Place]:
+def find_in_text(text: str) -> Optional[Place]:
     """A ZIP code anywhere in an utterance, else a city named after "in", "near", ..."""
     try:
         words = normalize(text)
@@ -89,7 +89,7 @@ def find_in_text(text: str, prefer_state: str = PREFERRED_STATE) -> Optional[Pla
             if word in PLACE_WORDS:
                 for n in range(min(5, len(words) - i - 1), 0, -1):
                     at_end = i + 1 + n == len(words)
-                    place = _city(words[i + 1 : i + 1 + n], prefer_state, allow_state=at_end)
+                    place = _city(words[i + 1 : i + 1 + n], PREFERRED_STATE, allow_state=at_end)
                     if place:
                         return place
         return None

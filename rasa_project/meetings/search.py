@@ -47,7 +47,6 @@ def find_meetings(
     limit: int = 3,
     offset: int = 0,
     catalog: Optional[Catalog] = None,
-    radius_miles: float = RADIUS_MILES,
 ) -> SearchResult:
     """Meetings fitting `query` (a Query, or an utterance to read one from) after `now`."""
     catalog = catalog or feeds.DEFAULT.get()
@@ -64,7 +63,7 @@ def find_meetings(
     if query.place and place is None:
         result.unknown_place = True
         return result
-    ranked = _rank(list(_fits(catalog.meetings, query, window, place, radius_miles)), query, place)
+    ranked = _rank(list(_fits(catalog.meetings, query, window, place, RADIUS_MILES)), query, place)
     result.total = len(ranked)
     result.hits = ranked[offset : offset + max(0, limit)]
     result.sample = any(h.meeting.sample for h in result.hits) if result.hits else catalog.sample

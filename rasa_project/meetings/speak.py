@@ -11,22 +11,22 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import when as when_mod
-from .model import HYBRID, IN_PERSON, ONLINE, Meeting
+from .model import ONLINE, Meeting
 from .search import Hit, SearchResult
 
 PHRASES = Path(__file__).with_name("phrases.yml")
 
 
-@lru_cache(maxsize=4)
-def phrases(path: Path = PHRASES) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+@lru_cache(maxsize=1)
+def phrases() -> dict:
+    return yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
 
 
 def answer(result: SearchResult, now: datetime) -> str:
     """The whole spoken answer for one page of results."""
     p = phrases()
     if result.unknown_place:
-        return p["place"]["reask"]
+        return reask_place()
     now = when_mod.aware(now)
     parts = _notices(result)
     if not result.hits:
@@ -61,8 +61,8 @@ def meeting_sentence(hit: Hit, now: datetime, tag_fellowship: bool = True) -> st
         fellowship=tag,
         when=when_phrase(hit.starts_at, now),
         where=where_phrase(m),
-        distance=distance if m.attendance in (IN_PERSON, HYBRID) else "",
-        join=join_phrase(m) if m.attendance in (ONLINE, HYBRID) else "",
+        distance=distance if m.attendable_in_person else "",
+        join=join_phrase(m) if m.joinable_online else "",
     )
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, Optional
 
 from . import places, when
+from .model import IN_PERSON, ONLINE
 
-ANY, ONLINE, IN_PERSON = "any", "online", "in_person"
+ANY = "any"
 
 _MODES = (
     (IN_PERSON, r"in person|in-person|face to face|face-to-face|on site"),

@@ -54,7 +54,7 @@ def default_window(now: datetime) -> Window:
 def parse(text: Optional[str], now: datetime) -> Optional[Window]:
     """The window `text` names, or None when it names no time we know."""
     now = aware(now)
-    words = " ".join(re.sub(r"[^a-z ]+", " ", (text or "").lower()).split())
+    words = _words(text)
     if not words:
         return None
     if re.search(r"\b(right now|now|right away|at the moment|currently|asap)\b", words):
@@ -83,6 +83,11 @@ def parse(text: Optional[str], now: datetime) -> Optional[Window]:
     if re.search(r"\b(soon|next|upcoming|later)\b", words):
         return default_window(now)
     return None
+
+
+def _words(text: Optional[str]) -> str:
+    """Lower-case letters and single spaces only: "Tomorrow, 7pm!" -> "tomorrow pm"."""
+    return " ".join(re.sub(r"[^a-z ]+", " ", (text or "").lower()).split())
 
 
 def _part(words: str) -> Optional[str]:
@@ -136,6 +141,6 @@ _PHRASE = re.compile(
 
 def phrase_in(text: Optional[str]) -> Optional[str]:
     """The time phrase inside an utterance ("tomorrow morning"), lower-case, or None."""
-    words = " ".join(re.sub(r"[^a-z ]+", " ", (text or "").lower()).split())
+    words = _words(text)
     found = [m.group(0) for m in _PHRASE.finditer(words)]
     return " ".join(found) if found else None
