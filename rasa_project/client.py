@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 import urllib.error
 import urllib.request
@@ -28,16 +27,16 @@ def local_answer(name: str = "server_unreachable") -> List[Message]:
 
 
 class CallbackReceiver:
-    """Loopback HTTP server that Rasa's callback channel POSTs the bot's messages to.
-    Messages that arrive while a turn is being sent belong to that turn; the rest (reminders,
-    the naloxone check-in) are unprompted and go to the listener or the queue."""
+    """Loopback HTTP server that Rasa's callback channel POSTs the bot's messages to, for the
+    one conversation (sender) this front end speaks for; other conversations' messages are
+    dropped. Messages that arrive while a turn is being sent belong to that turn; the rest
+    (reminders, the naloxone check-in) are unprompted and go to the listener, if any."""
 
-    def __init__(self, port: int = CALLBACK_PORT, host: str = "127.0.0.1"):
-        self.host, self.port = host, port
-        self.unprompted: "queue.Queue[Message]" = queue.Queue()
+    def __init__(self, sender: str, port: int = CALLBACK_PORT):
+        self.host, self.port = "127.0.0.1", port
+        self.sender = sender
         self.listener: Optional[Callable[[Message], None]] = None
-        self._turns: Dict[str, List[Message]] = {}  # sender -> messages of the turn in flight
-        self.senders: set = set()  # conversations this front end speaks for
+        self._turn: Optional[List[Message]] = None  # messages of the turn in flight
         self._lock = threading.Lock()
         self._server: Optional[ThreadingHTTPServer] = None
 
@@ -74,30 +73,26 @@ class CallbackReceiver:
             self._server.server_close()
             self._server = None
 
-    def begin_turn(self, sender: str) -> None:
+    def begin_turn(self) -> None:
         with self._lock:
-            self.senders.add(sender)
-            self._turns[sender] = []
+            self._turn = []
 
-    def end_turn(self, sender: str) -> List[Message]:
+    def end_turn(self) -> List[Message]:
         with self._lock:
-            return self._turns.pop(sender, [])
+            messages, self._turn = self._turn or [], None
+            return messages
 
     def _receive(self, message: Message) -> None:
         if not isinstance(message, dict):
             raise ValueError("message is not a JSON object")
-        recipient = str(message.get("recipient_id"))
+        if str(message.get("recipient_id")) != self.sender:
+            return  # another conversation's; not for this person
         with self._lock:
-            turn = self._turns.get(recipient)
-            if turn is not None:
-                turn.append(message)
+            if self._turn is not None:
+                self._turn.append(message)
                 return
-            if self.senders and recipient not in self.senders:
-                return  # another conversation's; not for this person
         if self.listener:
             self.listener(message)
-        else:
-            self.unprompted.put(message)
 
 
 class RasaClient:
@@ -121,14 +116,13 @@ class RasaClient:
         self.sender_id = sender_id or uuid.uuid4().hex
         self.timeout = timeout
         self.mode = mode
-        self.receiver = CallbackReceiver(callback_port) if mode == "callback" else None
+        self.receiver = CallbackReceiver(self.sender_id, callback_port) if mode == "callback" else None
         self._failing = False  # warn once per outage, not on every turn
 
     def on_unprompted(self, listener: Callable[[Message], None]) -> None:
         """Call listener(message) from the receiver thread for each unprompted message."""
         if self.receiver:
             self.receiver.listener = listener
-            self.receiver.senders.add(self.sender_id)
             self._start_receiver()
 
     def _start_receiver(self) -> bool:
@@ -159,7 +153,7 @@ class RasaClient:
 
     def _send_callback(self, text: str) -> List[Message]:
         receiver = self.receiver
-        receiver.begin_turn(self.sender_id)
+        receiver.begin_turn()
         try:
             self._post("/webhooks/callback/webhook", text)
         except urllib.error.HTTPError as error:
@@ -172,7 +166,7 @@ class RasaClient:
         finally:
             # Rasa POSTs each message to the receiver before it answers the webhook, so the
             # turn is complete here.
-            messages = receiver.end_turn(self.sender_id)
+            messages = receiver.end_turn()
         return messages
 
     def _post(self, path: str, text: str):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import statistics
 import subprocess
@@ -39,23 +40,26 @@ class Sample:
     first_words: str = ""  # what the answer must start with (tests/intents), e.g. "Call 911"
 
 
-def first_words(intents_dir: Path = INTENTS_DIR) -> Dict[str, str]:
-    found = {}
-    for path in sorted(Path(intents_dir).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if data.get("intent") and data.get("first_words"):
-            found[str(data["intent"])] = str(data["first_words"])
-    return found
-
-
-def held_out_utterances(intents_dir: Path = INTENTS_DIR, at_least: int = 40) -> Tuple[List[Tuple[str, str]], str]:
-    """(intent, utterance) pairs spread across intents, from the intent test files (held out
-    from training). Falls back to the NLU training examples, which flatter the domain model."""
-    per_intent: Dict[str, List[str]] = {}
+def intent_tests(intents_dir: Path = INTENTS_DIR) -> Tuple[Dict[str, List[str]], Dict[str, str]]:
+    """From the intent test files: intent -> utterances, and intent -> the words its answer
+    must start with."""
+    utterances: Dict[str, List[str]] = {}
+    first_words: Dict[str, str] = {}
     for path in sorted(Path(intents_dir).glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if data.get("intent") and data.get("utterances"):
-            per_intent[str(data["intent"])] = [str(u) for u in data["utterances"]]
+            utterances[str(data["intent"])] = [str(u) for u in data["utterances"]]
+        if data.get("intent") and data.get("first_words"):
+            first_words[str(data["intent"])] = str(data["first_words"])
+    return utterances, first_words
+
+
+def held_out_utterances(
+    utterances: Dict[str, List[str]], intents_dir: Path = INTENTS_DIR, at_least: int = 40
+) -> Tuple[List[Tuple[str, str]], str]:
+    """(intent, utterance) pairs spread across intents, from the intent test files' utterances
+    (held out from training). Falls back to the NLU training examples, which flatter the domain model."""
+    per_intent = dict(utterances)
     source = f"held-out intent tests ({intents_dir})"
     if not per_intent:
         for example in corpus.read_nlu(build_lm.DEFAULT_NLU):
@@ -123,11 +127,12 @@ def answer_latency(rasa_url: str, recognizer, samples: List[Sample], work: Path)
     started_right = 0
     latencies = []
     for n, sample in chosen:
-        printed = _Lines()
+        printed = io.StringIO()
         session = Session(RasaClient(rasa_url, sender_id=f"voice-bench-{n}", mode="rest"), speaker, recognizer, out=printed)
         session.handle(Utterance(read_wav(work / f"{n}.wav"), ended_at=time.monotonic()))
         latencies += session.latencies
-        started_right += bool(printed.lines) and printed.lines[0].startswith(sample.first_words)
+        lines = [line for line in printed.getvalue().splitlines() if line]
+        started_right += bool(lines) and lines[0].startswith(sample.first_words)
     speaker.close()
     return {
         "turns": len(chosen),
@@ -135,17 +140,6 @@ def answer_latency(rasa_url: str, recognizer, samples: List[Sample], work: Path)
         "first_words": sorted({s.first_words for _, s in chosen}),
         "end_of_speech_to_answer_audio_seconds": _stats(latencies) if latencies else None,
     }
-
-
-class _Lines:
-    def __init__(self):
-        self.lines: List[str] = []
-
-    def write(self, text: str) -> None:
-        self.lines += [line for line in text.splitlines() if line]
-
-    def flush(self) -> None:
-        pass
 
 
 def run(
@@ -156,13 +150,13 @@ def run(
     nlu_dir: Path = build_lm.DEFAULT_NLU,
     model_dir: Path = build_lm.DEFAULT_OUT,
 ) -> dict:
-    utterances, source = held_out_utterances(intents_dir)
+    per_intent, must_start = intent_tests(intents_dir)
+    utterances, source = held_out_utterances(per_intent, intents_dir)
     utterances = utterances[:limit] if limit else utterances
     recognizer = SphinxRecognizer(model_dir, nlu_dir)
     recognizer.load()
     hyps: Dict[str, List[str]] = {m: [] for m in MODELS}
     seconds: Dict[str, List[float]] = {m: [] for m in MODELS}
-    must_start = first_words(intents_dir)
     samples = [Sample(i, t, v, must_start.get(i, "")) for i, t in utterances for v in voices]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -54,8 +54,8 @@ def _arpa(lines: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def build(out_dir: Path = DEFAULT_OUT, nlu_dir: Path = DEFAULT_NLU, lexicon: Optional[Lexicon] = None) -> BuildReport:
-    lexicon = lexicon or Lexicon.load()
+def build(out_dir: Path = DEFAULT_OUT, nlu_dir: Path = DEFAULT_NLU) -> BuildReport:
+    lexicon = Lexicon.load()
     lines = corpus.sentences(corpus.read_nlu(Path(nlu_dir)))
     lines += [" ".join(corpus.words(p)) for p in commands.phrases()]
     if not lines:
@@ -67,7 +67,7 @@ def build(out_dir: Path = DEFAULT_OUT, nlu_dir: Path = DEFAULT_NLU, lexicon: Opt
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / CORPUS_FILE).write_text("\n".join(kept) + "\n", encoding="utf-8")
     (out_dir / LM_FILE).write_text(_arpa(kept), encoding="utf-8")
-    (out_dir / DICT_FILE).write_text("\n".join(l for l in dict_lines if l.split("(")[0].split()[0] not in missing) + "\n", encoding="utf-8")
+    (out_dir / DICT_FILE).write_text("\n".join(dict_lines) + "\n", encoding="utf-8")
     report = BuildReport(
         out_dir=str(out_dir),
         sentences=len(kept),

@@ -22,7 +22,6 @@ _SPOKEN_DIGITS = re.compile(rf"\b(?:{_DIGIT} ){{2,}}{_DIGIT}\b")  # three or mor
 class Example:
     intent: str
     text: str  # as written in the training data, annotations removed
-    file: str
 
 
 def _examples_block(block: str) -> Iterator[str]:
@@ -39,7 +38,7 @@ def read_nlu_file(path: Path) -> List[Example]:
         name = entry.get("intent") or entry.get("synonym") or entry.get("lookup")
         block = entry.get("examples")
         if name and isinstance(block, str) and "regex" not in entry:
-            found.extend(Example(str(name), text, path.name) for text in _examples_block(block))
+            found.extend(Example(str(name), text) for text in _examples_block(block))
     return found
 
 

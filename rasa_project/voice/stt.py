@@ -124,9 +124,8 @@ class SpeechRecognitionEngine:
     """Any engine of the SpeechRecognition package, e.g. 'vosk' or 'whisper' (see its docs for
     what each needs installed): `--stt sr:whisper`."""
 
-    def __init__(self, engine: str, **options):
+    def __init__(self, engine: str):
         self.engine = engine
-        self.options = options
         self._recognizer = None
 
     def load(self) -> None:
@@ -144,7 +143,7 @@ class SpeechRecognitionEngine:
         started = time.perf_counter()
         method = getattr(self._recognizer, f"recognize_{self.engine}")
         try:
-            text = method(sr.AudioData(audio.pcm, RATE, WIDTH), **self.options)
+            text = method(sr.AudioData(audio.pcm, RATE, WIDTH))
         except sr.UnknownValueError:
             text = ""
         return Transcript(str(text).strip().lower(), self.engine, 1.0 if text else 0.0, time.perf_counter() - started)
