@@ -18,12 +18,17 @@ class Example:
     intent: str
 
 
+def load_specs(folder: Path = TEST_DIR) -> List[dict]:
+    """Each tests/intents file as written (intent, utterances, also_accept, first_words)."""
+    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(Path(folder).glob("*.yml"))]
+
+
+def examples_of(specs: List[dict]) -> List[Example]:
+    return [Example(str(text), spec["intent"]) for spec in specs for text in spec.get("utterances") or []]
+
+
 def load_examples(folder: Path = TEST_DIR) -> List[Example]:
-    examples = []
-    for path in sorted(Path(folder).glob("*.yml")):
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        examples += [Example(str(text), spec["intent"]) for text in spec.get("utterances") or []]
-    return examples
+    return examples_of(load_specs(folder))
 
 
 def write_nlu_yaml(examples: List[Example], path: Path) -> Path:

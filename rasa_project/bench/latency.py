@@ -26,8 +26,12 @@ def percentile(samples: List[float], q: float) -> Optional[float]:
 
 
 def summary(seconds: List[float]) -> Dict:
+    return {"n": len(seconds), **timings_ms(seconds)}
+
+
+def timings_ms(seconds: List[float]) -> Dict:
+    """p50, p95 and max of `seconds`, in milliseconds."""
     return {
-        "n": len(seconds),
         "p50_ms": _ms(percentile(seconds, 50)),
         "p95_ms": _ms(percentile(seconds, 95)),
         "max_ms": _ms(max(seconds) if seconds else None),

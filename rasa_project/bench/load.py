@@ -10,7 +10,7 @@ from typing import Dict, List
 
 import aiohttp
 
-from rasa_project.bench.latency import WEBHOOK, percentile
+from rasa_project.bench.latency import WEBHOOK, timings_ms
 
 # Each conversation repeats this script; "someone isn't breathing" must answer "Call 911" first.
 SCRIPT = [
@@ -86,19 +86,13 @@ async def run_load(url: str, conversations: int = 50, seconds: float = 30, timeo
         "turns_sent": sent,
         "turns_answered": answered,
         "turns_per_second": round(answered / elapsed, 2),
-        "p50_ms": _ms(percentile(tally.seconds, 50)),
-        "p95_ms": _ms(percentile(tally.seconds, 95)),
-        "max_ms": _ms(max(tally.seconds) if tally.seconds else None),
+        **timings_ms(tally.seconds),
         "lost_turns": sum(tally.lost.values()),
         "lost_by_reason": dict(tally.lost),
         "answered_unavailable": tally.unavailable,
         "emergency_turns": tally.emergency_turns,
         "emergency_not_call_911_first": tally.emergency_not_911_first,
     }
-
-
-def _ms(value):
-    return None if value is None else round(value * 1000, 1)
 
 
 def run(url: str, conversations: int, seconds: float) -> Dict:

@@ -18,8 +18,8 @@ from typing import Dict, List
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import nlu
-from rasa_project.bench.heldout import Example, TEST_DIR
+from rasa_project.bench import heldout, nlu
+from rasa_project.bench.heldout import TEST_DIR
 
 SAFETY_INTENTS = ("overdose_emergency", "crisis_suicidal")
 OUT = servers.PROJECT_ROOT / "tests" / "known_failures.yml"
@@ -34,8 +34,8 @@ HEADER = """\
 
 def misses(model: Path, folder: Path = TEST_DIR) -> Dict[str, List[str]]:
     """{intent: [utterance, ...]} for utterances not classified as their intent (or also_accept)."""
-    specs = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.yml"))]
-    examples = [Example(str(u), s["intent"]) for s in specs for u in s.get("utterances") or []]
+    specs = heldout.load_specs(folder)
+    examples = heldout.examples_of(specs)
     accepted = {s["intent"]: {s["intent"], *s.get("also_accept", [])} for s in specs}
     found: Dict[str, List[str]] = {}
     for example, parsed in zip(examples, nlu.predict(model, examples)):
