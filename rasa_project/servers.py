@@ -31,7 +31,12 @@ class Server:
     command: List[str]
     log_path: Path
     env: dict = field(default_factory=dict)
+    cwd: Path = PROJECT_ROOT  # the project it serves (a test may serve a copy)
     process: Optional[subprocess.Popen] = None
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     def start(self) -> "Server":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +44,7 @@ class Server:
         env = {**os.environ, **QUIET_ENV, "PYTHONPATH": str(PROJECT_ROOT), **self.env}
         # Own process group, so stop() ends the server and anything it started.
         self.process = subprocess.Popen(
-            self.command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.command, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
         log.close()

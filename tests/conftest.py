@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rasa_project import servers
+from rasa_project.bench import stack
 from rasa_project.bench.stack import free_port  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,19 +57,13 @@ ALEXA_TEST_SKILL = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
 
 def write_credentials(tmp: Path) -> Path:
     """The project's channels, with Alexa verification off: local testing only."""
-    path = tmp / "credentials.yml"
-    path.write_text(
-        "rasa_project.channels.safe_rest.SafeRestInput:\n"
-        "rasa_project.channels.alexa.AlexaInput:\n"
-        f'  skill_id: "{ALEXA_TEST_SKILL}"\n'
-        "  verify: false\n"
-    )
-    return path
+    return stack.write_credentials(tmp, {stack.SAFE_REST: None,
+                                         stack.ALEXA: {"skill_id": ALEXA_TEST_SKILL, "verify": False}})
 
 
 @pytest.fixture(scope="session")
 def rasa_server(model_path, action_server, tmp_path_factory):
-    port = int(action_server.url.rsplit(":", 1)[1])
+    port = action_server.port
     tmp = tmp_path_factory.mktemp("endpoints")
     endpoints = servers.endpoints_for(port, out_dir=tmp)
     server = servers.rasa_server(

@@ -27,7 +27,7 @@ JUNK = ("lorem ipsum dolor sit amet " * 4000)[:100_000]  # 100 KB, no danger wor
 def safe_server(model_path, action_server, tmp_path_factory):
     """Rasa with the safe REST channel and the Alexa channel (verification off), on loopback."""
     folder = tmp_path_factory.mktemp("bad_input")
-    port = int(action_server.url.rsplit(":", 1)[1])
+    port = action_server.port
     credentials = stack.write_credentials(folder, {
         stack.SAFE_REST: {"reply_timeout": 30},
         stack.ALEXA: {"verify": False},

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import LOG_DIR, free_port
 from rasa_project import servers
+from rasa_project.bench import stack
 from rasa_project.client import RasaClient
 from rasa_project.content.library import default_library
 
@@ -24,16 +25,12 @@ def checkin_servers(model_path, tmp_path_factory):
     actions = servers.action_server(free_port(), log_dir=LOG_DIR)
     actions.env["ASSISTANT_CHECKIN_SECONDS"] = str(CHECKIN_SECONDS)
     callback_port = free_port()
-    credentials = tmp / "credentials.yml"
-    credentials.write_text(f'rest:\ncallback:\n  url: "http://127.0.0.1:{callback_port}/bot"\n')
-    endpoints = servers.endpoints_for(int(actions.url.rsplit(":", 1)[1]), out_dir=tmp)
+    credentials = stack.write_credentials(tmp, {"rest": None, "callback": {"url": f"http://127.0.0.1:{callback_port}/bot"}})
+    endpoints = servers.endpoints_for(actions.port, out_dir=tmp)
     rasa = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints,
                                credentials=credentials, log_dir=LOG_DIR)
+    stack.start_all([actions, rasa])
     try:
-        actions.start()
-        rasa.start()
-        actions.wait_ready()
-        rasa.wait_ready()
         yield rasa, callback_port
     finally:
         rasa.stop()

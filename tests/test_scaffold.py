@@ -147,17 +147,11 @@ def test_scaffolded_action_speaks_the_content(project_copy, monkeypatch):
 
 
 def start_action_server(copy: Path, log_path: Path) -> servers.Server:
-    """The copy's actions, reading the copy's content (servers.action_server runs from ROOT)."""
-    port = free_port()
-    server = servers.Server(name="action server", url=f"http://{servers.HOST}:{port}", health_path="/health",
-                            command=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                            log_path=log_path)
-    with open(log_path, "ab") as log:
-        server.process = subprocess.Popen(
-            server.command, cwd=copy, env={**env_for(copy), "SANIC_HOST": servers.HOST},
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-        )
-    return server
+    """The copy's actions, reading the copy's content."""
+    server = servers.action_server(free_port(), log_dir=log_path.parent)
+    server.cwd = copy
+    server.env["PYTHONPATH"] = str(copy)
+    return server.start()
 
 
 @pytest.mark.slow

@@ -88,7 +88,7 @@ def listening_of(server: servers.Server) -> Set[Tuple[str, int]]:
 def test_servers_listen_on_loopback_only(rasa_server, action_server):
     for server in (rasa_server, action_server):
         sockets = listening_of(server)
-        port = int(server.url.rsplit(":", 1)[1])
+        port = server.port
         assert port in {p for _, p in sockets}, f"{server.name}: its port not found in {sockets}"
         public = [s for s in sockets if not ipaddress.ip_address(s[0]).is_loopback]
         assert not public, f"{server.name} listens beyond loopback: {public}"
@@ -115,7 +115,7 @@ def test_http_api_is_off_by_default(rasa_server):
 @pytest.fixture(scope="module")
 def api_server(model_path, action_server, tmp_path_factory):
     token = uuid.uuid4().hex
-    port = int(action_server.url.rsplit(":", 1)[1])
+    port = action_server.port
     server = servers.rasa_server(
         stack.free_port(), model=model_path, log_dir=LOG_DIR,
         endpoints=servers.endpoints_for(port, out_dir=tmp_path_factory.mktemp("api")),
