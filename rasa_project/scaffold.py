@@ -16,7 +16,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from rasa_project.validate import BUILTIN_INTENTS, MIN_TEST_UTTERANCES, MIN_TRAINING_EXAMPLES
+from rasa_project.validate import BUILTIN_INTENTS, MIN_TEST_UTTERANCES, MIN_TRAINING_EXAMPLES, names
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -154,10 +154,6 @@ def add_to_list(text: str, key: str, value: str) -> str:
     return "".join(lines)
 
 
-def _names(entries) -> set:
-    return {e if isinstance(e, str) else next(iter(e)) for e in entries or []}
-
-
 def refusal(feature: Feature, root: Path, domain: dict) -> Optional[str]:
     """Why the feature cannot be created, or None."""
     name = feature.name
@@ -167,9 +163,9 @@ def refusal(feature: Feature, root: Path, domain: dict) -> Optional[str]:
         return f"`{name}` is reserved; choose another name"
     if feature.own_action and keyword.iskeyword(name):
         return f"`{name}` is a Python keyword and cannot name actions/{name}.py; choose another name"
-    if name in _names(domain.get("intents")):
+    if name in names(domain.get("intents")):
         return f"intent `{name}` already exists in domain.yml; choose another name"
-    if feature.own_action and feature.action in _names(domain.get("actions")):
+    if feature.own_action and feature.action in names(domain.get("actions")):
         return f"action `{feature.action}` already exists in domain.yml; choose another name"
     stems = [*feature.files(), f"actions/{name}.py"]  # one stem, one feature
     existing = [path for path in dict.fromkeys(stems) if (root / path).exists()]
@@ -193,8 +189,8 @@ def scaffold(name: str, root: Path = PROJECT_ROOT, own_action: bool = False) -> 
         new_domain = add_to_list(new_domain, "actions", feature.action)
     parsed = yaml.safe_load(new_domain) or {}
     added_actions = {feature.action} if own_action else set()
-    if _names(parsed.get("intents")) != _names(domain.get("intents")) | {name} or \
-            _names(parsed.get("actions")) != _names(domain.get("actions")) | added_actions:
+    if names(parsed.get("intents")) != names(domain.get("intents")) | {name} or \
+            names(parsed.get("actions")) != names(domain.get("actions")) | added_actions:
         raise ScaffoldError("could not add to domain.yml (are `intents:` and `actions:` block lists?); nothing was written")
     files = feature.files()
     for path, text in files.items():

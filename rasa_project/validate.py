@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Set
+from typing import Any, Dict, Iterator, List, Set
 
 import yaml
 
@@ -36,9 +36,16 @@ FIRST_RESPONSE = {
 @dataclass
 class Project:
     root: Path
+    _parsed: Dict[Path, Any] = field(default_factory=dict, repr=False)  # one validate() run reads each file once
+
+    def load(self, path: Path) -> Any:
+        """A YAML file of the project, parsed once per Project ({} when empty)."""
+        if path not in self._parsed:
+            self._parsed[path] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return self._parsed[path]
 
     def yaml(self, relative: str) -> dict:
-        return yaml.safe_load((self.root / relative).read_text(encoding="utf-8")) or {}
+        return self.load(self.root / relative)
 
     def files(self, pattern: str) -> List[Path]:
         return sorted(self.root.glob(pattern))
@@ -54,10 +61,15 @@ class Project:
         return file
 
 
+def names(entries: Any) -> Set[str]:
+    """The names in a domain list whose entries are a name or {name: settings}."""
+    return {e if isinstance(e, str) else next(iter(e)) for e in entries or []}
+
+
 def _training_examples(project: Project) -> Dict[str, Set[str]]:
     examples: Dict[str, Set[str]] = {}
     for path in project.files("data/nlu/*.yml"):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+        for block in project.load(path).get("nlu") or []:
             if "intent" in block:
                 lines = str(block.get("examples") or "").splitlines()
                 found = {re.sub(r"^\s*-\s*", "", l).strip().lower() for l in lines if l.strip()}
@@ -69,7 +81,7 @@ def _training_files(project: Project) -> Dict[str, List[Path]]:
     """The data/nlu files that hold each intent's examples."""
     files: Dict[str, List[Path]] = {}
     for path in project.files("data/nlu/*.yml"):
-        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+        for block in project.load(path).get("nlu") or []:
             if "intent" in block and path not in files.get(block["intent"], []):
                 files.setdefault(block["intent"], []).append(path)
     return files
@@ -78,18 +90,18 @@ def _training_files(project: Project) -> Dict[str, List[Path]]:
 def _dialogue_steps(project: Project) -> Iterator[tuple]:
     """(file, name, steps) of every rule and story."""
     for path in project.files("data/rules/*.yml") + project.files("data/stories/*.yml"):
-        data = yaml.safe_load(path.read_text()) or {}
+        data = project.load(path)
         for entry in (data.get("rules") or []) + (data.get("stories") or []):
             yield path, entry.get("rule") or entry.get("story"), entry.get("steps") or []
 
 
 def check_intent_tests(project: Project, domain: dict) -> List[str]:
     problems = []
-    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
+    intents = names(domain.get("intents"))
     examples = _training_examples(project)
     tested = set()
     for path in project.files("tests/intents/*.yml"):
-        data = yaml.safe_load(path.read_text()) or {}
+        data = project.load(path)
         intent, utterances = data.get("intent"), data.get("utterances") or []
         tested.add(intent)
         if intent not in intents:
@@ -120,10 +132,10 @@ def check_training_data(project: Project, domain: dict) -> List[str]:
         if len(examples[intent]) < MIN_TRAINING_EXAMPLES:
             problems.append(f"{where}: intent `{intent}` has {len(examples[intent])} training examples; at least {MIN_TRAINING_EXAMPLES} needed")
     for path in project.files("data/nlu/*.yml"):
-        blocks = (yaml.safe_load(path.read_text()) or {}).get("nlu") or []
+        blocks = project.load(path).get("nlu") or []
         if any(PLACEHOLDER in str(block.get("examples") or "") for block in blocks):
             problems.append(f"{project.rel(path)}: still has TODO placeholders")
-    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
+    intents = names(domain.get("intents"))
     answered = {step.get("intent") for _, _, steps in _dialogue_steps(project) for step in steps}
     for intent in sorted(intents - answered - BUILTIN_INTENTS):
         if not intent.startswith(EXTERNAL_PREFIX):
@@ -136,7 +148,7 @@ def check_known_failures(project: Project) -> List[str]:
     if not path.is_file():
         return []
     problems = []
-    known = yaml.safe_load(path.read_text()) or {}
+    known = project.load(path)
     for intent, utterances in known.items():
         if intent in FIRST_RESPONSE:
             problems.append(f"{KNOWN_FAILURES}: lists safety intent `{intent}`; its utterances must always pass")
@@ -144,7 +156,7 @@ def check_known_failures(project: Project) -> List[str]:
         if not test_file.is_file():
             problems.append(f"{KNOWN_FAILURES}: intent `{intent}` has no test file tests/intents/{intent}.yml")
             continue
-        tested = (yaml.safe_load(test_file.read_text()) or {}).get("utterances") or []
+        tested = project.load(test_file).get("utterances") or []
         for utterance in utterances or []:
             if utterance not in tested:
                 problems.append(f"{KNOWN_FAILURES}: `{utterance}` is not in tests/intents/{intent}.yml; remove it")
