@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 from rasa_project import servers
 from rasa_project.bench import stack
@@ -14,6 +16,14 @@ from rasa_project.bench.stack import free_port  # noqa: F401  (tests import it f
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "assistant.tar.gz"
 LOG_DIR = ROOT / "var" / "log" / "tests"
+# The domain's emergency response: what every emergency answer must begin with.
+CALL_911 = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency_call_911"][0]["text"]
+JUNK = ("lorem ipsum dolor sit amet " * 4000)[:100_000]  # 100 KB, no danger words
+
+
+def conversation(prefix: str = "test") -> str:
+    """A new conversation (sender) id, so no test sees another's history."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 for key, value in servers.QUIET_ENV.items():
     os.environ.setdefault(key, value)

@@ -5,22 +5,18 @@ tested on their own in tests/channels/test_alexa_verify.py.
 """
 from __future__ import annotations
 
-import copy
-import json
 import uuid
-import xml.etree.ElementTree as ET
 
 import pytest
 import requests
 
-from conftest import ROOT
+from channels.alexa_support import load_fixture, spoken, ssml_of
 
 pytestmark = pytest.mark.slow
-FIXTURES = ROOT / "tests" / "channels" / "fixtures"
 
 
 def envelope(name: str, session: str, text: str | None = None) -> dict:
-    body = copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text()))
+    body = load_fixture(name)
     body["session"]["sessionId"] = f"amzn1.echo-api.session.{session}"
     if text is not None:
         body["request"]["intent"]["slots"]["utterance"]["value"] = text
@@ -34,9 +30,7 @@ def post(server, body: dict) -> dict:
 
 
 def speech(reply: dict) -> str:
-    ssml = reply["response"]["outputSpeech"]["ssml"]
-    ET.fromstring(ssml)  # valid XML
-    return "".join(ET.fromstring(ssml).itertext()).strip()
+    return spoken(ssml_of(reply))  # spoken() parses the SSML: it must be valid XML
 
 
 @pytest.fixture

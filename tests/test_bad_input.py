@@ -11,14 +11,11 @@ from typing import Any, List, Optional
 
 import pytest
 import requests
-import yaml
 
-from conftest import LOG_DIR, ROOT, texts
+from channels.alexa_support import catch_all, spoken, ssml_of
+from conftest import CALL_911, JUNK, LOG_DIR, texts
 from rasa_project import servers
 from rasa_project.bench import stack
-
-CALL_911 = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency_call_911"][0]["text"]
-JUNK = ("lorem ipsum dolor sit amet " * 4000)[:100_000]  # 100 KB, no danger words
 
 
 # --- the real server ----------------------------------------------------------------------
@@ -117,10 +114,8 @@ def test_malformed_body_gets_400_from_the_real_server(safe_server):
 # --- the Alexa channel, verification off ----------------------------------------------------
 
 def alexa(server, words: str) -> dict:
-    envelope = json.loads((ROOT / "tests" / "channels" / "fixtures" / "catch_all.json").read_text())
+    envelope = catch_all(words)
     envelope["session"]["sessionId"] += uuid.uuid4().hex  # a new conversation each time
-    slot = envelope["request"]["intent"]["slots"]["utterance"]
-    slot["value"] = slot["slotValue"]["value"] = words
     reply = requests.post(server.url + "/webhooks/alexa/webhook", data=json.dumps(envelope), timeout=120,
                           headers={"Content-Type": "application/json"})
     assert reply.status_code == 200
@@ -128,10 +123,7 @@ def alexa(server, words: str) -> dict:
 
 
 def speech(answer: dict) -> str:
-    import re
-
-    ssml = answer["response"]["outputSpeech"]["ssml"]
-    return " ".join(re.sub(r"<[^>]+>", " ", ssml).split())
+    return spoken(ssml_of(answer))
 
 
 @pytest.mark.slow

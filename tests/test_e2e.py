@@ -1,21 +1,16 @@
 """Conversations through the real Rasa server and action server on loopback (REST channel)."""
 from __future__ import annotations
 
-import uuid
 
 import pytest
 import yaml
 
-from conftest import ROOT, talk, texts
+from conftest import CALL_911, ROOT, conversation, talk, texts
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow
 
-CALL_911 = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency_call_911"][0]["text"]
 
-
-def conversation() -> str:
-    return f"test-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.mark.parametrize(

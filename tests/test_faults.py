@@ -13,25 +13,20 @@ import os
 import signal
 import threading
 import time
-import uuid
 
 import pytest
 import yaml
 from aiohttp import web
 
-from conftest import LOG_DIR, ROOT, talk, texts
+from conftest import CALL_911, LOG_DIR, ROOT, conversation, talk, texts
 from rasa_project import servers
 from rasa_project.bench import stack
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow
 
-CALL_911 = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency_call_911"][0]["text"]
 REPLY_TIMEOUT = 5.0
 
-
-def conversation() -> str:
-    return f"fault-{uuid.uuid4().hex[:8]}"
 
 
 def emergency_chunks() -> set:
@@ -66,7 +61,7 @@ def test_action_server_killed_mid_conversation_then_restarted(faulty):
     actions = servers.action_server(action_port, log_dir=LOG_DIR).start()
     try:
         actions.wait_ready(timeout=180)
-        sender = conversation()
+        sender = conversation("fault")
         guidance = default_library().topic_chunks("withdrawal_symptoms")
         assert texts(talk(rasa, sender, "how long does withdrawal last"))[0] == guidance[0]
 
@@ -132,7 +127,7 @@ def test_stalled_action_server_still_gets_call_911_first_and_fast(faulty):
     rasa, action_port = faulty
     with StalledActionServer(action_port) as stub:
         began = time.monotonic()
-        said = texts(talk(rasa, conversation(), "someone isn't breathing", timeout=120))
+        said = texts(talk(rasa, conversation("fault"), "someone isn't breathing", timeout=120))
         took = time.monotonic() - began
         assert stub.called.is_set()  # the action call really is hanging
         assert said and said[0] == CALL_911

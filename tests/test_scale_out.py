@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from conftest import LOG_DIR, ROOT, talk, texts
+from conftest import LOG_DIR, ROOT, conversation, talk, texts
 from rasa_project import servers
 from rasa_project.bench import stack
 from rasa_project.content.library import default_library
@@ -19,9 +19,6 @@ from rasa_project.content.library import default_library
 
 SCALE_ENDPOINTS = ROOT / "endpoints.scale.yml"
 
-
-def conversation() -> str:
-    return f"scale-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +92,13 @@ def test_committed_file_uses_redis_with_an_expiry():
 def test_a_conversation_moves_between_servers(two_servers):
     a, b = two_servers
     chunks = default_library().topic_chunks("withdrawal_symptoms")
-    sender = conversation()
+    sender = conversation("scale")
     assert texts(talk(a, sender, "how long does withdrawal last"))[0] == chunks[0]
     assert texts(talk(b, sender, "yes"))[0] == chunks[1]  # B read A's tracker from Redis
     if len(chunks) > 2:
         assert texts(talk(a, sender, "yes"))[0] == chunks[2]
     # The same "yes" with no history is not the next chunk: the check above can fail.
-    assert texts(talk(b, conversation(), "yes"))[:1] != [chunks[1]]
+    assert texts(talk(b, conversation("scale"), "yes"))[:1] != [chunks[1]]
 
 
 @pytest.mark.slow
@@ -109,7 +106,7 @@ def test_turns_sent_to_both_servers_at_once_are_all_kept(two_servers, scale_conf
     import redis
 
     a, b = two_servers
-    sender = conversation()
+    sender = conversation("scale")
     words = [f"thank you {i}" for i in range(6)]
     with ThreadPoolExecutor(max_workers=len(words)) as pool:
         replies = list(pool.map(lambda i: talk((a, b)[i % 2], sender, words[i]), range(len(words))))

@@ -202,14 +202,15 @@ _app_names = itertools.count()
 
 
 class LiveServer:
-    """The channel's blueprint registered by Rasa's own register(), served on 127.0.0.1."""
+    """The channel's blueprint registered by Rasa's own register(), served on 127.0.0.1.
+    `agent` stands in for Rasa's (it needs handle_message); `url` is the channel's webhook."""
 
-    def __init__(self, channel, agent: StubAgent) -> None:
-        self.app = Sanic(f"alexa_channel_test_{next(_app_names)}")
+    def __init__(self, channel, agent: Any) -> None:
+        self.app = Sanic(f"channel_test_{next(_app_names)}")
         register([channel], self.app, "/webhooks/")
         self.app.ctx.agent = agent
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/webhooks/alexa/webhook"
+        self.url = f"http://127.0.0.1:{self.port}/webhooks/{channel.name()}/webhook"
         self.server = None
         self.session: Optional[aiohttp.ClientSession] = None
 

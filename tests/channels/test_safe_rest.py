@@ -5,31 +5,24 @@ failing turns. tests/test_bad_input.py sends the same input to the real Rasa ser
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import time
 import uuid
 from typing import Any, List, Optional
 
-import aiohttp
 import pytest
 import yaml
-from rasa.core.channels.channel import UserMessage, register
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Sanic
 
-from rasa_project import servers
+from conftest import JUNK, ROOT
 from rasa_project.bench import stack
 from rasa_project.channels import safe_rest, user_text
 from rasa_project.channels.alexa_turn import unavailable_text
 from rasa_project.channels.safe_rest import FALLBACK_TRIGGER, SafeRestInput
 
-Sanic.test_mode = True  # many short-lived Sanic apps in one process
-
-ROOT = servers.PROJECT_ROOT
-JUNK = ("lorem ipsum dolor sit amet " * 4000)[:100_000]  # 100 KB, no danger words
-_apps = itertools.count()
+from .alexa_support import LiveServer
 
 
 class Recorder:
@@ -52,22 +45,12 @@ class Recorder:
 
 async def post(channel, agent: Recorder, body: Any, raw: bool = False, stream: bool = False):
     """Serve `channel` with Rasa's register() on a free loopback port; POST once."""
-    app = Sanic(f"safe_rest_test_{next(_apps)}")
-    register([channel], app, "/webhooks/")
-    app.ctx.agent = agent
-    port = stack.free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    try:
-        async with aiohttp.ClientSession() as session:
-            kwargs = {"data": body, "headers": {"Content-Type": "application/json"}} if raw else {"json": body}
-            url = f"http://127.0.0.1:{port}/webhooks/rest/webhook" + ("?stream=true" if stream else "")
-            async with session.post(url, **kwargs) as reply:
-                if stream:
-                    return reply.status, [json.loads(line) for line in (await reply.text()).splitlines()]
-                return reply.status, await reply.json(content_type=None)
-    finally:
-        await server.close()
+    async with LiveServer(channel, agent) as server:
+        kwargs = {"data": body, "headers": {"Content-Type": "application/json"}} if raw else {"json": body}
+        async with server.session.post(server.url + ("?stream=true" if stream else ""), **kwargs) as reply:
+            if stream:
+                return reply.status, [json.loads(line) for line in (await reply.text()).splitlines()]
+            return reply.status, await reply.json(content_type=None)
 
 
 def forwarded(message: Any, channel=None) -> str:

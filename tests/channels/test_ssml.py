@@ -7,9 +7,7 @@ import pytest
 
 from rasa_project.content.ssml import BREAK, MAX_SSML_CHARS, to_ssml
 
-
-def spoken(ssml):
-    return " ".join(" ".join(ET.fromstring(ssml).itertext()).split())
+from .alexa_support import spoken
 
 
 def test_messages_are_spoken_in_order_with_a_pause_between():

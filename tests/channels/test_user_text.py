@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import JUNK
 from rasa_project.channels import user_text
 from rasa_project.channels.alexa_turn import plan_turn
 
-JUNK = ("lorem ipsum dolor sit amet " * 4000)[:100_000]  # 100 KB, no danger words
 
 INPUTS = [
     "someone is not breathing",
