@@ -65,7 +65,7 @@ def _item(raw: dict, file: Path) -> Item:
         id=str(raw["id"]),
         source=str(raw.get("source") or ""),
         chunks=tuple(str(c).strip() for c in chunks or []),
-        file=str(file.relative_to(PROJECT_ROOT) if file.is_relative_to(PROJECT_ROOT) else file),
+        file=str(file),  # as loaded; the validator shows it relative to the project it checks
         note=raw.get("note"),
     )
 
