@@ -33,7 +33,13 @@ setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL) $(STAMPS)/voice
 
 $(STAMPS)/system: scripts/system-deps.sh
 	@mkdir -p $(STAMPS)
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh espeak-ng libespeak-ng1 sox
+	@touch $@
+
+# Only the tests need a Redis server (tests/test_scale_out.py starts its own).
+$(STAMPS)/test-system: scripts/system-deps.sh
+	@mkdir -p $(STAMPS)
+	bash scripts/system-deps.sh redis-server
 	@touch $@
 
 $(STAMPS)/venv: requirements.txt
@@ -64,7 +70,7 @@ train: $(MODEL)
 run: setup
 	$(PY) -m rasa_project.cli run $(ARGS)
 
-test: setup
+test: setup $(STAMPS)/test-system
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
 test-fast: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(STAMPS)/voice

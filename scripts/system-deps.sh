@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages the assistant needs: speech synthesis (espeak-ng), audio
-# tools (sox), and redis-server for the scale-out test (not started by default).
+# Install the Debian packages named on the command line when they are missing.
+# The Makefile passes the assistant's (espeak-ng, sox) for every target, and redis-server
+# (the scale-out test's) for `make test` only.
 set -euo pipefail
-PACKAGES=(espeak-ng libespeak-ng1 sox redis-server)
+PACKAGES=("$@")
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
