@@ -3,9 +3,9 @@ from __future__ import annotations
 
 
 import pytest
-import yaml
 
-from conftest import CALL_911, ROOT, conversation, talk, texts
+from conftest import CALL_911, conversation, talk, texts
+from rasa_project.bench import heldout
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow
@@ -59,9 +59,8 @@ def test_emergency_still_starts_with_call_911_when_the_action_server_is_down(ras
 
 
 FIRST_WORDS = [
-    (path.stem, spec["first_words"], utterance)
-    for path in sorted((ROOT / "tests" / "intents").glob("*.yml"))
-    for spec in [yaml.safe_load(path.read_text())]
+    (spec["intent"], spec["first_words"], utterance)
+    for spec in heldout.load_specs()
     if spec.get("first_words")
     for utterance in spec["utterances"]
 ]
