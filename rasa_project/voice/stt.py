@@ -1,27 +1,19 @@
-"""Speech to text: pocketsphinx with the domain model first, the general model as fallback."""
+"""Speech to text behind one protocol: Whisper (default), pocketsphinx (domain model first, general
+model as fallback), or any SpeechRecognition engine."""
 from __future__ import annotations
 
 import logging
 import statistics
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Protocol
 
 from rasa_project.voice import build_lm, corpus
 from rasa_project.voice.audio import RATE, WIDTH, Audio, has_speech
+from rasa_project.voice.transcripts import Transcript, normalize
 
 log = logging.getLogger(__name__)
 _NOT_WORDS = {"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"}
-
-
-@dataclass
-class Transcript:
-    text: str  # "" when nothing usable was heard
-    model: str = ""  # "domain", "general", or the engine's name
-    confidence: float = 0.0  # mean word posterior (0..1) for pocketsphinx
-    seconds: float = 0.0  # time spent recognizing
-    heard_speech: bool = True  # False: silence, the decoders were not run
 
 
 class Recognizer(Protocol):
@@ -111,7 +103,7 @@ class SphinxRecognizer:
             return first
         second = self.general.decode(audio.pcm)
         chosen = second if second.text else first
-        return Transcript(chosen.text, chosen.model, chosen.confidence, first.seconds + second.seconds)
+        return Transcript(chosen.text, chosen.model, chosen.confidence, first.seconds + second.seconds, unsure=True)
 
     def decode_with(self, model: str, audio: Audio) -> Transcript:
         """One model only, for the benchmark's side-by-side comparison."""
@@ -146,15 +138,22 @@ class SpeechRecognitionEngine:
             text = method(sr.AudioData(audio.pcm, RATE, WIDTH))
         except sr.UnknownValueError:
             text = ""
-        return Transcript(str(text).strip().lower(), self.engine, 1.0 if text else 0.0, time.perf_counter() - started)
+        return Transcript(normalize(str(text)), self.engine, 1.0 if text else 0.0, time.perf_counter() - started)
 
 
-def create(spec: str = "sphinx", model_dir: Optional[Path] = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU) -> Recognizer:
-    """'sphinx' (domain + general), 'sphinx-general', or 'sr:<engine>' for SpeechRecognition."""
+RECOGNIZERS = ("whisper", "sphinx", "sphinx-general", "sr:<engine>")
+
+
+def create(spec: str = "whisper", model_dir: Optional[Path] = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU) -> Recognizer:
+    """'whisper' (tiny.en), 'sphinx' (domain + general), 'sphinx-general', or 'sr:<engine>'."""
+    if spec == "whisper":
+        from rasa_project.voice.whisper import WhisperRecognizer
+
+        return WhisperRecognizer()
     if spec == "sphinx":
         return SphinxRecognizer(model_dir, nlu_dir)
     if spec == "sphinx-general":
         return SphinxRecognizer(None)
     if spec.startswith("sr:"):
         return SpeechRecognitionEngine(spec[3:])
-    raise ValueError(f"unknown recognizer {spec!r}: use sphinx, sphinx-general or sr:<engine>")
+    raise ValueError(f"unknown recognizer {spec!r}: use {', '.join(RECOGNIZERS)}")

