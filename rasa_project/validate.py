@@ -1,15 +1,17 @@
 """The project's own checks, beyond `rasa data validate`: tests, sources, speech style.
 
 `python -m rasa_project.validate` prints one line per problem, naming the file, and
-exits 1 when there is any.
+exits 1 when there is any. Warnings (content no clinician has signed, local facts more
+than a year old) are printed too, for the deployer, but do not fail the build.
 """
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Set
+from typing import Any, Dict, Iterator, List, Optional, Set
 
 import yaml
 
@@ -26,6 +28,8 @@ KNOWN_FAILURES = "tests/known_failures.yml"
 # Intents Rasa defines or that only exist as triggers; they need no test file.
 BUILTIN_INTENTS = {"nlu_fallback", "session_start", "restart", "back", "out_of_scope_trigger"}
 EXTERNAL_PREFIX = "EXTERNAL_"
+# Local facts (programs, meeting times, laws) older than this are named as warnings.
+AS_OF_MAX_AGE = datetime.timedelta(days=365)
 # First responses that safety-critical intents must speak, and what each must begin with.
 FIRST_RESPONSE = {
     "overdose_emergency": ("utter_emergency_call_911", "Call 911"),
@@ -241,6 +245,53 @@ def check_content(project: Project) -> List[str]:
     return problems
 
 
+def _content_files(project: Project) -> List[Path]:
+    return project.files("content/*.yml") + project.files("content/regions/*.yml")
+
+
+def check_region_dates(project: Project) -> List[str]:
+    """Every region item says when its local facts were last known true."""
+    problems = []
+    for path in project.files("content/regions/*.yml"):
+        for item in load_topic(path).items.values():
+            where = f"{project.rel(path)}: item `{item.id}`"
+            if not item.as_of:
+                problems.append(f"{where} has no as_of date (when its local facts were last known true)")
+            elif item.as_of_date is None:
+                problems.append(f"{where} has as_of `{item.as_of}`; write YYYY, YYYY-MM or YYYY-MM-DD")
+    return problems
+
+
+def warn_old_dates(project: Project, today: datetime.date) -> List[str]:
+    warnings = []
+    for path in project.files("content/regions/*.yml"):
+        for item in load_topic(path).items.values():
+            if item.as_of_date and today - item.as_of_date > AS_OF_MAX_AGE:
+                warnings.append(
+                    f"{project.rel(path)}: item `{item.id}` is as of {item.as_of}, more than a year ago; "
+                    "check its facts against a current source and update as_of"
+                )
+    return warnings
+
+
+def warn_unreviewed(project: Project) -> List[str]:
+    """Content no named clinician has signed (`reviewed_by:` empty), file by file."""
+    warnings = []
+    for path in _content_files(project):
+        unsigned = [item.id for item in load_topic(path).items.values() if not item.reviewed_by]
+        if unsigned:
+            warnings.append(
+                f"{project.rel(path)}: not reviewed by a clinician (reviewed_by is empty): " + ", ".join(unsigned)
+            )
+    return warnings
+
+
+def warnings(root: Path = PROJECT_ROOT, today: Optional[datetime.date] = None) -> List[str]:
+    """What a deployer must see but what does not fail the build."""
+    project = Project(Path(root))
+    return warn_unreviewed(project) + warn_old_dates(project, today or datetime.date.today())
+
+
 def validate(root: Path = PROJECT_ROOT) -> List[str]:
     project = Project(Path(root))
     domain = project.yaml("domain.yml")
@@ -251,6 +302,7 @@ def validate(root: Path = PROJECT_ROOT) -> List[str]:
         + check_responses(project, domain)
         + check_safety_rules(project, domain)
         + check_content(project)
+        + check_region_dates(project)
     )
 
 
@@ -258,7 +310,11 @@ def main() -> int:
     problems = validate()
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s)" if problems else "project checks: all good")
+    cautions = warnings()
+    for warning in cautions:
+        print(f"warning: {warning}")
+    print(f"{len(problems)} problem(s)" if problems else "project checks: all good", end="")
+    print(f", {len(cautions)} warning(s)" if cautions else "")
     return 1 if problems else 0
 
 

@@ -1,7 +1,9 @@
 """Load the sourced guidance items from content/*.yml and the region files."""
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,13 @@ class Item:
     chunks: Tuple[str, ...]  # spoken in order, one "want to hear more?" between each
     file: str  # the file it was read from, for messages that name it
     note: Optional[str] = None  # why a choice was made, e.g. where sources disagree
+    reviewed_by: str = ""  # the clinician who signed it (the file's, unless the item names one); "" = unreviewed
+    as_of: str = ""  # local facts: when they were last known true, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+
+    @property
+    def as_of_date(self) -> Optional[datetime.date]:
+        """The last day `as_of` can mean (a year means its 31 December), None when unreadable."""
+        return parse_as_of(self.as_of)
 
 
 @dataclass(frozen=True)
@@ -28,9 +37,16 @@ class Topic:
     name: str
     file: str
     items: Dict[str, Item]
-    steps: Tuple[str, ...] = ()  # walkthrough order (overdose_emergency)
-    jumps: Dict[str, str] = field(default_factory=dict)  # intent -> step id it jumps to
-    checkin_after: Tuple[str, ...] = ()  # items after which the assistant checks in unprompted
+    # The walkthrough (overdose_emergency): branch name -> steps in order, each step the
+    # item ids said together. The person's state picks the branch (content/walkthrough.py).
+    branches: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
+    dose_items: Tuple[str, ...] = ()  # items that tell to give naloxone: a check-in follows
+
+    @property
+    def steps(self) -> Tuple[str, ...]:
+        """Every item id a walkthrough branch says, once each, in file order."""
+        seen = [i for branch in self.branches.values() for step in branch for i in step]
+        return tuple(dict.fromkeys(seen))
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,30 @@ class Library:
         return " ".join(self.phrases[name].chunks)
 
 
-def _item(raw: dict, file: Path) -> Item:
+_AS_OF = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def parse_as_of(value: str) -> Optional[datetime.date]:
+    """'2018' -> 2018-12-31, '2018-06' -> 2018-06-30, '2018-06-01' -> itself; else None."""
+    match = _AS_OF.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day:
+            return datetime.date(year, month, day)
+        next_month = datetime.date(year + 1, 1, 1) if not month or month == 12 else datetime.date(year, month + 1, 1)
+        return next_month - datetime.timedelta(days=1)
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    """A YAML scalar as written: an unquoted 2018-06-01 is read as a date, 2018 as an int."""
+    return "" if value is None else str(value).strip()
+
+
+def _item(raw: dict, file: Path, reviewed_by: str = "") -> Item:
     chunks = raw.get("chunks")
     if chunks is None and "text" in raw:
         chunks = [raw["text"]]
@@ -67,20 +106,25 @@ def _item(raw: dict, file: Path) -> Item:
         chunks=tuple(str(c).strip() for c in chunks or []),
         file=str(file),  # as loaded; the validator shows it relative to the project it checks
         note=raw.get("note"),
+        reviewed_by=_text(raw.get("reviewed_by")) or reviewed_by,
+        as_of=_text(raw.get("as_of")),
     )
 
 
 def load_topic(path: Path) -> Topic:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    items = {i.id: i for i in (_item(raw, path) for raw in data.get("items") or [])}
+    reviewed_by = _text(data.get("reviewed_by"))
+    items = {i.id: i for i in (_item(raw, path, reviewed_by) for raw in data.get("items") or [])}
     name = str(data.get("topic") or data.get("region") or path.stem)
     return Topic(
         name=name,
         file=str(path),
         items=items,
-        steps=tuple(data.get("steps") or ()),
-        jumps=dict(data.get("jumps") or {}),
-        checkin_after=tuple(data.get("checkin_after") or ()),
+        branches={
+            str(name): tuple(tuple([s] if isinstance(s, str) else s) for s in steps)
+            for name, steps in (data.get("branches") or {}).items()
+        },
+        dose_items=tuple(data.get("dose_items") or ()),
     )
 
 

@@ -15,6 +15,24 @@ _CHECKS = [
     (re.compile(r"(?<!\d)/|/(?!\d)"), "has a slash"),
     (re.compile(r"\b1-888-"), "has a 1-888 number (commercial referral lines are not offered)"),
 ]
+# A number of 7 digits or more, written with or without dashes, dots or spaces between groups.
+_LONG_NUMBER = re.compile(r"(?<![\w-])\+?\d(?:[-. ]?\d){6,}(?![\w-])")
+
+
+def long_numbers(text: str) -> List[str]:
+    """Phone numbers a caller must dial, as digits, in the order they are said."""
+    return [re.sub(r"\D", "", n) for n in _LONG_NUMBER.findall(text)]
+
+
+def _said_once(text: str) -> List[str]:
+    """Heard once, in a panic, a number is lost: each one is said twice in the same chunk."""
+    written = _LONG_NUMBER.findall(text)
+    numbers = [re.sub(r"\D", "", n) for n in written]
+    return [
+        f'says the phone number {w} only once (say it twice: "Call {w}. Again, {w}.")'
+        for w, n in zip(written, numbers)
+        if numbers.count(n) == 1
+    ]
 
 
 def sentences(text: str) -> List[str]:
@@ -23,6 +41,7 @@ def sentences(text: str) -> List[str]:
 
 def problems(text: str) -> List[str]:
     found = [message for pattern, message in _CHECKS if pattern.search(text)]
+    found.extend(_said_once(text))
     if not text.strip():
         found.append("is empty")
     if len(text.split()) > MAX_CHUNK_WORDS:
