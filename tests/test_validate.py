@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from rasa_project.validate import validate
+from rasa_project.validate import main, validate, warnings
 
 
 def test_project_passes_its_own_checks():
@@ -79,3 +79,34 @@ def test_text_not_written_for_the_ear_is_refused(copy):
     problems = [p for p in validate(copy) if "withdrawal_symptoms" in p]
     for expected in ("URL", "markdown", "parentheses", "abbreviation"):
         assert any(expected in p for p in problems), expected
+
+
+def test_phone_number_said_once_is_refused(copy):
+    edit_yaml(copy / "content/find_treatment.yml", lambda d: d["items"][0]["chunks"].append(
+        "Call the National Helpline at 1-800-662-4357."))
+    assert any("content item `find_treatment` says the phone number 1-800-662-4357 only once" in p
+               for p in validate(copy))
+
+
+def test_region_item_without_an_as_of_date_is_refused(copy):
+    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].pop("as_of"))
+    assert ("content/regions/minnesota.yml: item `find_treatment` has no as_of date "
+            "(when its local facts were last known true)") in validate(copy)
+    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="last spring"))
+    assert ("content/regions/minnesota.yml: item `find_treatment` has as_of `last spring`; "
+            "write YYYY, YYYY-MM or YYYY-MM-DD") in validate(copy)
+
+
+def test_old_dates_and_unreviewed_files_warn_but_do_not_fail(copy):
+    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="2001-01-01"))
+    found = warnings(copy)
+    assert any("item `find_treatment` is as of 2001-01-01, more than a year ago" in w for w in found)
+    assert any(w.startswith("content/withdrawal_symptoms.yml: not reviewed by a clinician") for w in found)
+    assert not any("as of" in p or "not reviewed" in p for p in validate(copy))
+
+
+def test_the_command_prints_warnings_for_the_deployer(capsys):
+    main()
+    out = capsys.readouterr().out
+    assert "warning: content/regions/minnesota.yml: not reviewed by a clinician" in out
+    assert "warning(s)" in out.splitlines()[-1]
