@@ -4,30 +4,34 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, TextIO, Union
+from typing import Callable, Iterator, List, Optional, TextIO, Tuple, Union
 
 from rasa_project.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaClient, local_answer
-from rasa_project.voice import commands, phrases, stt, tts
-from rasa_project.voice.audio import Audio, Utterance, read_wav, stream_utterances
+from rasa_project.voice import commands, mic, phrases, stt, tts, turns
+from rasa_project.voice import spotter as danger_spotter
+from rasa_project.voice.audio import Utterance
+from rasa_project.voice.turns import Turn
 
 log = logging.getLogger(__name__)
-Turn = Union[str, Utterance]  # typed text, or audio to recognize
+CALL_911 = "Call 911"  # an answer sentence starting so is the one the latency figure waits for
 
 
 def parse_args(argv: List[str], rasa_url: str) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m rasa_project.voice", description=__doc__)
     source = p.add_mutually_exclusive_group()
     source.add_argument("--audio", nargs="+", metavar="WAV", help="WAV files, one utterance each; '-' reads a WAV stream on stdin")
-    source.add_argument("--mic", action="store_true", help="listen on the microphone (falls back to typing)")
+    source.add_argument("--mic", action="store_true", help="listen on the microphone (the default when there is one)")
+    source.add_argument("--text", action="store_true", help="typing only, even with a microphone")
     p.add_argument("--rasa-url", default=rasa_url, help=f"Rasa server (default {rasa_url})")
     p.add_argument("--channel", choices=("callback", "rest"), default="callback",
                    help="callback also delivers reminders; falls back to rest when Rasa has no callback channel")
     p.add_argument("--callback-port", type=int, default=CALLBACK_PORT, help="port of credentials.yml's callback url")
     p.add_argument("--sender", help="conversation id (default: a new one)")
-    p.add_argument("--stt", default="sphinx", help="sphinx (domain model, general fallback), sphinx-general, or sr:<engine>")
+    p.add_argument("--stt", default="whisper", help="whisper (tiny.en), sphinx (domain model, general fallback), sphinx-general, or sr:<engine>")
+    p.add_argument("--no-spotter", action="store_true", help="no fast danger spotter before the recognizer")
+    p.add_argument("--pause", type=float, default=mic.PAUSE_ENDS_UTTERANCE, help="seconds of silence that end an utterance")
     p.add_argument("--model-dir", type=Path, default=stt.build_lm.DEFAULT_OUT, help="domain model folder (build_lm --out)")
     p.add_argument("--nlu", type=Path, default=stt.build_lm.DEFAULT_NLU, help="NLU data the domain model is built from")
     p.add_argument("--voice", default="en-us", help="espeak-ng voice")
@@ -44,16 +48,19 @@ class Session:
     client: RasaClient
     speaker: tts.Speaker
     recognizer: Optional[stt.Recognizer] = None
+    spotter: Optional[danger_spotter.DangerSpotter] = None  # a fast first listen for danger signs
     out: Optional[TextIO] = None  # None: whatever sys.stdout is at the time
     verbose: bool = False
     latencies: List[float] = field(default_factory=list)  # end of speech -> first answer audio, seconds
+    call_911_latencies: List[float] = field(default_factory=list)  # end of speech -> first "Call 911" audio
 
     def handle(self, turn: Turn) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
-        text = self._recognize(turn) if isinstance(turn, Utterance) else turn.strip()
+        early = self._spot(turn) if isinstance(turn, Utterance) else None
+        text, unsure = self._recognize(turn) if isinstance(turn, Utterance) else (turn.strip(), False)
         if text is None:
-            self.answer(local_answer("didnt_catch"), heard_at)
+            self.answer(local_answer("didnt_catch"), heard_at, early=early)
             return True
         if not text:
             return True
@@ -63,32 +70,56 @@ class Session:
             return False
         if command:
             self._change_rate(command)
-        self.answer(self.client.send(text), heard_at, rate_changed=bool(command))
+        messages = self.client.send(text)
+        if unsure and not early:
+            messages = keep_reminder(messages)
+        self.answer(messages, heard_at, rate_changed=bool(command), early=early)
         return True
 
-    def _recognize(self, utterance: Utterance) -> Optional[str]:
-        """The words, or None when nothing usable was heard (silence, noise, mumbling)."""
-        if not utterance.had_speech:
+    def _spot(self, utterance: Utterance) -> Optional[tts.Spoken]:
+        """Say "Call 911 now." at once when the spotter hears danger, before the recognizer ends."""
+        if not self.spotter or not utterance.had_speech:
             return None
+        spot = self.spotter.spot(utterance.audio)
+        if self.verbose:
+            print(f"[spotter ({spot.seconds:.2f} s, danger {spot.danger})] {spot.heard}", file=sys.stderr)
+        return self.present({"text": phrases.text("danger_heard")}) if spot.danger else None
+
+    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool]:
+        """The words (None when nothing usable was heard: silence, noise, mumbling), and
+        whether the recognizer was unsure of them."""
+        if not utterance.had_speech:
+            return None, False
         transcript = self.recognizer.recognize(utterance.audio)
         if self.verbose:
             print(f"[heard ({transcript.model}, {transcript.seconds:.2f} s)] {transcript.text}", file=sys.stderr)
-        return transcript.text or None
+        return transcript.text or None, transcript.unsure
 
-    def answer(self, messages: List[Message], heard_at: Optional[float] = None, rate_changed: bool = False) -> None:
-        first = None
+    def answer(self, messages: List[Message], heard_at: Optional[float] = None, rate_changed: bool = False,
+               early: Optional[tts.Spoken] = None) -> None:
+        spoken = [early] if early else []
+        if early:
+            messages = without_first_sentence(messages, early.text)
         for message in messages:
             rate = (message.get("custom") or {}).get("speech_rate") if isinstance(message.get("custom"), dict) else None
             if rate and not rate_changed:
                 self._change_rate(rate)
-            spoken = self.present(message)
-            first = first or spoken
-        if first and heard_at is not None:
-            first.first_audio.wait(tts.SYNTH_TIMEOUT)
-            if first.first_audio_at:
-                self.latencies.append(first.first_audio_at - heard_at)
-                if self.verbose:
-                    print(f"[answer audio {self.latencies[-1]:.2f} s after the end of speech]", file=sys.stderr)
+            said = self.present(message)
+            if said:
+                spoken.append(said)
+        if spoken and heard_at is not None:
+            self._measure(spoken, heard_at)
+
+    def _measure(self, spoken: List[tts.Spoken], heard_at: float) -> None:
+        first = spoken[0]
+        first.first_audio.wait(tts.SYNTH_TIMEOUT)
+        if first.first_audio_at:
+            self.latencies.append(first.first_audio_at - heard_at)
+            if self.verbose:
+                print(f"[answer audio {self.latencies[-1]:.2f} s after the end of speech]", file=sys.stderr)
+        call = next((s for s in spoken if s.text.startswith(CALL_911)), None)
+        if call and call.first_audio.wait(tts.SYNTH_TIMEOUT) and call.first_audio_at:
+            self.call_911_latencies.append(call.first_audio_at - heard_at)
 
     def present(self, message: Message) -> Optional[tts.Spoken]:
         """Print and speak one bot message; buttons are read as choices."""
@@ -114,50 +145,20 @@ class Session:
             self.speaker.rate = max(tts.MIN_RATE, min(tts.MAX_RATE, int(how)))
 
 
-def typed_turns(stdin: TextIO, prompt: bool) -> Iterator[str]:
-    while True:
-        if prompt:
-            print("> ", end="", flush=True)
-        line = stdin.readline()
-        if not line:
-            return
-        yield line
+def keep_reminder(messages: List[Message]) -> List[Message]:
+    """Recognition was unsure: the answer leads with the 911 reminder unless it already does."""
+    first = str((messages[0].get("text") if messages else "") or "")
+    if first.startswith(CALL_911) or first.startswith(phrases.text("call_911_reminder")):
+        return messages
+    return local_answer("call_911_reminder") + messages
 
 
-def file_turns(paths: List[str]) -> Iterator[Utterance]:
-    for path in paths:
-        if path == "-":
-            yield from stream_utterances(sys.stdin.buffer)
-            continue
-        audio = read_wav(path)
-        # The whole file was there when we opened it: its end is the end of speech.
-        yield Utterance(audio, ended_at=time.monotonic())
-
-
-def mic_turns(notice: Callable[[str], None], speaker: tts.Speaker) -> Optional[Iterator[Utterance]]:
-    """Microphone utterances, or None (after saying why) when there is no microphone."""
-    try:
-        import speech_recognition as sr
-
-        microphone = sr.Microphone(sample_rate=16000)
-        source = microphone.__enter__()
-    except Exception as error:  # no PyAudio: AttributeError; no device: OSError
-        notice(f"No microphone available ({error or type(error).__name__}). Type instead.")
-        return None
-
-    def listen() -> Iterator[Utterance]:
-        recognizer = sr.Recognizer()
-        recognizer.adjust_for_ambient_noise(source, duration=0.5)
-        try:
-            while True:
-                speaker.wait()  # half duplex: do not listen to our own voice
-                heard = recognizer.listen(source, phrase_time_limit=20)
-                pcm = heard.get_raw_data(convert_rate=16000, convert_width=2)
-                yield Utterance(Audio(pcm), ended_at=time.monotonic())
-        finally:
-            microphone.__exit__(None, None, None)
-
-    return listen()
+def without_first_sentence(messages: List[Message], said: str) -> List[Message]:
+    """The spotter already said `said`: do not say it twice when the answer starts with it."""
+    if not messages or not str(messages[0].get("text") or "").startswith(said):
+        return messages
+    rest = str(messages[0]["text"])[len(said):].strip()
+    return ([{**messages[0], "text": rest}] if rest else []) + messages[1:]
 
 
 def main(argv: List[str], rasa_url: str = DEFAULT_URL) -> int:
@@ -183,15 +184,38 @@ def main(argv: List[str], rasa_url: str = DEFAULT_URL) -> int:
 
 
 def run(session: Session, args: argparse.Namespace, notice: Callable[[str], None]) -> None:
-    turns: Optional[Iterator[Turn]] = mic_turns(notice, session.speaker) if args.mic else None
-    if args.audio or turns is not None:
-        session.recognizer = stt.create(args.stt, args.model_dir, args.nlu)
-        session.recognizer.load()  # before the first utterance, not during it
+    source: Optional[Iterator[Turn]] = None
+    microphone = None
     if args.audio:
-        turns = file_turns(args.audio)
-    if turns is None:
-        turns = typed_turns(sys.stdin, prompt=sys.stdin.isatty())
-    for turn in turns:
+        source = turns.files(args.audio)
+    elif not args.text:
+        try:
+            microphone = mic.Microphone(args.pause).open()
+            source = turns.listening(microphone, session.speaker, sys.stdin)
+        except mic.NoMicrophone as error:
+            notice(f"No microphone available ({error}). Type instead.")
+    if source is None:
+        source = turns.typed(sys.stdin, prompt=sys.stdin.isatty())
+    else:
+        load_ears(session, args, notice)  # before the first utterance, not during it
+    if microphone:
+        notice("Listening: speak, or type. Say stop to end.")
+    for turn in source:
         if not session.handle(turn):
             return
     session.speaker.wait(timeout=60)  # end of input: let the last answer finish
+
+
+def load_ears(session: Session, args: argparse.Namespace, notice: Callable[[str], None]) -> None:
+    """The recognizer (pocketsphinx when the Whisper model is missing) and the danger spotter."""
+    from rasa_project.voice.whisper import ModelMissing
+
+    try:
+        session.recognizer = stt.create(args.stt, args.model_dir, args.nlu)
+        session.recognizer.load()
+    except ModelMissing as error:
+        notice(f"{error}. Using pocketsphinx meanwhile.")
+        session.recognizer = stt.create("sphinx", args.model_dir, args.nlu)
+        session.recognizer.load()
+    if not args.no_spotter:
+        session.spotter = danger_spotter.create(args.model_dir, args.nlu)

@@ -32,7 +32,9 @@ def run_loop(monkeypatch, capsys, tmp_path, domain_model):
 
     def run(url: str, lines: str = "", *args: str):
         monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
-        argv = ["--audio-out", str(tmp_path / "audio"), "--model-dir", str(domain_model), "--nlu", str(FIXTURE_NLU), *args]
+        # The danger spotter has its own tests (test_spotter.py): here each answer is the server's.
+        argv = ["--audio-out", str(tmp_path / "audio"), "--model-dir", str(domain_model), "--nlu", str(FIXTURE_NLU),
+                "--no-spotter", *args]
         assert main(argv, url) == 0
         out, err = capsys.readouterr()
         return [line for line in out.splitlines() if line], err
@@ -42,7 +44,7 @@ def run_loop(monkeypatch, capsys, tmp_path, domain_model):
 
 def subprocess_loop(url: str, domain_model: Path, tmp_path: Path, *args: str, **popen) -> subprocess.Popen:
     command = [sys.executable, "-m", "rasa_project.voice", "--rasa-url", url, "--audio-out", str(tmp_path / "audio"),
-               "--model-dir", str(domain_model), "--nlu", str(FIXTURE_NLU), *args]
+               "--model-dir", str(domain_model), "--nlu", str(FIXTURE_NLU), "--no-spotter", *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
@@ -78,7 +80,7 @@ def test_audio_files_silence_and_noise(run_loop, wav, tmp_path):
     assert out[4] == EMERGENCY_ANSWER
     assert len(rasa.received) == 2 and all("breathing" in m["message"] for m in rasa.received)
     for message in rasa.received:  # what the person said is not logged without --verbose
-        assert message["message"] not in "\n".join(out) + err
+        assert message["message"] not in err
 
 
 def test_answer_audio_starts_soon_after_speech_ends(recognizer, wav, tmp_path):

@@ -1,0 +1,66 @@
+"""Where turns come from: typed lines, WAV files or a WAV stream, the microphone, or the
+microphone and the keyboard together."""
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from typing import Iterator, List, Optional, TextIO, Union
+
+from rasa_project.voice import mic as microphone
+from rasa_project.voice.audio import Utterance, read_wav, stream_utterances
+
+Turn = Union[str, Utterance]  # typed text, or audio to recognize
+_END = object()
+
+
+def typed(stdin: TextIO, prompt: bool) -> Iterator[str]:
+    while True:
+        if prompt:
+            print("> ", end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            return
+        yield line
+
+
+def files(paths: List[str]) -> Iterator[Utterance]:
+    for path in paths:
+        if path == "-":
+            yield from stream_utterances(sys.stdin.buffer)
+            continue
+        audio = read_wav(path)
+        # The whole file was there when we opened it: its end is the end of speech.
+        yield Utterance(audio, ended_at=time.monotonic())
+
+
+def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None) -> Iterator[Turn]:
+    """Turns from several sources as they come, each read in its own thread. The merge ends
+    when source number `ends_with` ends (None: when all have ended); the keyboard running
+    dry (stdin closed) does not stop the microphone."""
+    turns: "queue.Queue" = queue.Queue()
+
+    def pump(number: int, source: Iterator[Turn]) -> None:
+        try:
+            for turn in source:
+                turns.put(turn)
+        finally:
+            turns.put((_END, number))
+
+    for number, source in enumerate(sources):
+        threading.Thread(target=pump, args=(number, source), name=f"turns-{number}", daemon=True).start()
+    running = len(sources)
+    while running:
+        turn = turns.get()
+        if isinstance(turn, tuple) and turn[0] is _END:
+            running -= 1
+            if turn[1] == ends_with:
+                return
+            continue
+        yield turn
+
+
+def listening(mic: microphone.Microphone, speaker, stdin: TextIO) -> Iterator[Turn]:
+    """The microphone, with typing still possible beside it."""
+    return merged(microphone.utterances(mic, speaker), typed(stdin, prompt=False), ends_with=0)
