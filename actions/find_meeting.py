@@ -38,7 +38,7 @@ def _fellowships() -> Dict[str, Tuple[str, ...]]:
     return feeds.DEFAULT.get().fellowships
 
 
-SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "still_not_breathing"}
+SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "crisis_overdose", "still_not_breathing"}
 
 
 class ValidateFindMeetingForm(FormValidationAction):

@@ -34,6 +34,7 @@ AS_OF_MAX_AGE = datetime.timedelta(days=365)
 FIRST_RESPONSE = {
     "overdose_emergency": ("utter_emergency_call_911", "Call 911"),
     "crisis_suicidal": ("utter_crisis_988", "Call or text 988"),
+    "crisis_overdose": ("utter_crisis_overdose", "Call 911"),
 }
 
 

@@ -14,14 +14,39 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(
-    "text", ["someone isn't breathing", "my friend overdosed", "she won't wake up and her lips are blue"]
+    "text,first_step",
+    [
+        ("someone isn't breathing", "start_cpr"),
+        ("she is gasping", "start_cpr"),
+        ("he has no pulse", "start_cpr"),
+        ("my friend overdosed", "check_breathing"),
+        ("she won't wake up and her lips are blue", "check_breathing"),
+    ],
 )
-def test_emergency_answer_starts_with_call_911_then_the_first_step(rasa_server, text):
+def test_emergency_answer_starts_with_call_911_then_the_step_for_their_breathing(rasa_server, text, first_step):
     said = texts(talk(rasa_server, conversation(), text))
     topic = default_library().topics["overdose_emergency"]
-    assert said[0].startswith("Call 911")
     assert said[0] == CALL_911
-    assert said[1] == topic.items[topic.steps[1]].chunks[0]
+    assert said[1] == topic.items[first_step].chunks[0]
+
+
+def test_the_walkthrough_never_says_the_side_position_while_they_are_not_breathing(rasa_server):
+    """Issue 12: 'next' used to reach 'roll them onto their side' while they were not breathing."""
+    topic = default_library().topics["overdose_emergency"]
+    sender = conversation()
+    heard = []
+    for text in ["my friend isn't breathing", "next", "next", "next", "next", "next"]:
+        heard += texts(talk(rasa_server, sender, text))
+    side = topic.items["recovery_position"].chunks[0]
+    assert side not in heard and topic.items["aed"].chunks[0] in heard
+    assert not any("second dose" in t.lower() or "another dose" in t.lower() for t in heard)
+    said = texts(talk(rasa_server, sender, "she's breathing now"))
+    assert said[0] == topic.items["woke_after_naloxone"].chunks[0]
+
+
+def test_suicide_after_taking_something_gets_911_before_988(rasa_server):
+    said = texts(talk(rasa_server, conversation(), "I took all my pills, I want to die"))
+    assert said[0].startswith("Call 911") and "988" in said[0]
 
 
 def test_withdrawal_question_gets_sourced_guidance_and_more(rasa_server):

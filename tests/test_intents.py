@@ -14,7 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 INTENT_FILES = sorted((ROOT / "tests" / "intents").glob("*.yml"))
 KNOWN = yaml.safe_load((ROOT / "tests" / "known_failures.yml").read_text()) or {}
-SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal"}
+SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "crisis_overdose"}
 
 
 def load(path: Path) -> dict:

@@ -27,6 +27,12 @@ DANGER = [
     "i cant wake him up",
     "o d d on fentanyl",
     "my brother took too much",
+    "she is gasping",
+    "he's gasping for air",
+    "he has no pulse",
+    "i can't find a pulse",
+    "agonal breathing",
+    "her breathing is weird",
 ]
 
 
@@ -150,3 +156,32 @@ def test_the_net_runs_after_the_fallback_so_it_has_the_last_word():
 
 def test_cant_get_him_to_wake_up(matcher):
     assert matcher.verdict("i can't get him to wake up", "nlu_fallback").intent == "overdose_emergency"
+
+
+@pytest.mark.parametrize(
+    "text,rule",
+    [("she is gasping", "gasping"), ("he has no pulse", "no_pulse"), ("agonal breathing", "gasping"),
+     ("he stopped breathing", "not_breathing"), ("her breathing is weird", "abnormal_breathing")],
+)
+def test_the_rule_that_matched_tells_the_walkthrough_how_they_breathe(matcher, text, rule):
+    assert rule in matcher.verdict(text, "greet").rule_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i took all my pills i want to die",
+        "i just swallowed a whole bottle, i want to kill myself",
+        "i took 40 pills because i want to end it all",
+        "my friend took all her pills and wants to die",
+        "i overdosed on purpose",
+    ],
+)
+def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, text):
+    for classifier_intent in ("crisis_suicidal", "greet", "nlu_fallback"):
+        assert matcher.verdict(text, classifier_intent).intent == "crisis_overdose"
+
+
+@pytest.mark.parametrize("text", ["i'm thinking about overdosing on purpose", "i want to die", "i want to kill myself"])
+def test_talk_of_suicide_with_nothing_taken_stays_988_first(matcher, text):
+    assert matcher.verdict(text, "greet").intent == "crisis_suicidal"

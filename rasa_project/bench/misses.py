@@ -21,7 +21,7 @@ from rasa_project import servers
 from rasa_project.bench import heldout, nlu
 from rasa_project.bench.heldout import TEST_DIR
 
-SAFETY_INTENTS = ("overdose_emergency", "crisis_suicidal")
+SAFETY_INTENTS = ("overdose_emergency", "crisis_suicidal", "crisis_overdose")
 OUT = servers.PROJECT_ROOT / "tests" / "known_failures.yml"
 HEADER = """\
 # Utterances the model still gets wrong. They run as expected failures (strict): one that

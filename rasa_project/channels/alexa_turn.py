@@ -127,8 +127,13 @@ def silent_response() -> Dict[str, Any]:
 
 
 def spoken_texts(messages: Sequence[Mapping[str, Any]]) -> List[str]:
-    """The text of CollectingOutputChannel messages (images and buttons cannot be heard)."""
-    return [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
+    """The text of CollectingOutputChannel messages (images and buttons cannot be heard).
+    A skill cannot speak first, so a scheduled naloxone check-in becomes a spoken request
+    to ask again."""
+    texts = [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
+    if any(isinstance(m.get("custom"), Mapping) and "checkin_seconds" in m["custom"] for m in messages):
+        texts.append(str(phrases()["speech"]["checkin"]["text"]))
+    return texts
 
 
 def asks_to_end(messages: Sequence[Mapping[str, Any]]) -> bool:

@@ -27,6 +27,9 @@ def normalize(text: str) -> str:
 
 def decide(labels: frozenset, classifier_intent: Optional[str], rules: SafetyRules) -> Optional[str]:
     if "CRISIS" in labels:
+        taken = "TAKEN" in labels or {"DANGER", "NOW"} <= labels
+        if taken and "CRISIS_OVERDOSE" in rules.overrides:
+            return rules.overrides["CRISIS_OVERDOSE"]  # already taken something: 911, then 988
         return rules.overrides["CRISIS"]
     if "DANGER" not in labels or classifier_intent in rules.keep_on_danger:
         return None
