@@ -74,6 +74,7 @@ def _meeting(index: int, record: Any, defaults: FeedDefaults) -> Meeting:
         notes=fields.text(record.get("comments")),
         source=defaults.feed,
         sample=defaults.sample,
+        as_of=defaults.as_of,
     )
 
 

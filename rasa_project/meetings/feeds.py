@@ -89,7 +89,7 @@ def _load_feed(feed: Feed, sources: Sources, store, now, force) -> Tuple[FeedSta
         doc = _read(feed.file, status)
     if doc is None:
         return status, []
-    defaults = FeedDefaults(feed.name, feed.fellowship, feed.timezone, sample)
+    defaults = FeedDefaults(feed.name, feed.fellowship, feed.timezone, sample, feed.as_of)
     try:
         parsed = _parse(feed, doc, defaults, sources)
     except ValueError as err:  # FeedShapeError: not a meeting list at all

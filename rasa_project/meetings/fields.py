@@ -33,6 +33,7 @@ class FeedDefaults:
     fellowship: str
     timezone: str = DEFAULT_TIMEZONE
     sample: bool = False
+    as_of: str = ""  # a dated listing (sources.yml `as_of`): answers say how old it is
 
 
 def text(value: Any) -> str:

@@ -74,6 +74,7 @@ def _meetings(record: Any, defaults: FeedDefaults, known: dict) -> List[Meeting]
         notes=fields.text(record.get("notes")),
         source=defaults.feed,
         sample=defaults.sample,
+        as_of=defaults.as_of,
     )
     base = f"{defaults.feed}:{slug}"
     return [

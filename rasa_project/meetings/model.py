@@ -38,6 +38,7 @@ class Meeting:
     notes: str = ""
     source: str = ""  # feed name in sources.yml
     sample: bool = False  # True for invented sample data, never a real meeting
+    as_of: str = ""  # the year of a dated listing, "" for a live feed
 
     @property
     def has_point(self) -> bool:

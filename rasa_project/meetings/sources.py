@@ -31,6 +31,7 @@ class Feed:
     fallback: Optional[Path] = None  # used when the URL never answered and nothing is cached
     fallback_sample: bool = True
     source: str = ""  # attribution, said nowhere, kept for reviewers
+    as_of: str = ""  # a listing copied from a dated source: its year, said with every answer
 
 
 @dataclass(frozen=True)
@@ -77,4 +78,5 @@ def _feed(item: dict, base: Path, zone: str) -> Feed:
         fallback=base / item["fallback"] if item.get("fallback") else None,
         fallback_sample=bool(item.get("fallback_sample", True)),
         source=str(item.get("source", "")),
+        as_of=str(item.get("as_of", "")),
     )

@@ -198,6 +198,9 @@ def age_phrase(age: timedelta) -> str:
 def _notices(result: SearchResult) -> List[str]:
     p = phrases()["notices"]
     said = [p["sample"]] if result.sample else []
+    listed = sorted({h.meeting.as_of for h in result.hits if h.meeting.as_of})
+    if listed:
+        said.append(p["dated_listing"].format(year=listed[0]))
     if result.stale:
         said.append(p["update_failed"])
     if result.data_age is not None and (result.stale or result.data_age > timedelta(days=1)):

@@ -116,3 +116,16 @@ def test_speak_module_holds_no_sentences():
     code = re.sub(r"#.*", "", code)
     sentences = [s for s in re.findall(r'"([^"\n]*)"', code) if len(s.split()) >= 3]
     assert sentences == []
+
+
+def test_a_dated_listing_says_its_year_before_the_meeting(tmp_path):
+    """Issue 12: the Nar-Anon meeting from the 2018 source page was spoken as current."""
+    from rasa_project.meetings import sources as meeting_sources
+
+    packaged = meeting_sources.load_sources(cache_path=tmp_path / "cache.sqlite3")
+    catalog = feeds.load_catalog(packaged)
+    now = at("2024-03-03 10:00")
+    result = search.find_meetings("nar-anon meeting on monday in saint paul", now, catalog=catalog)
+    said = speak.answer(result, now)
+    assert said.startswith(speak.phrases()["notices"]["dated_listing"].format(year="2018"))
+    assert "Nar-Anon Family Group" in said
