@@ -45,9 +45,11 @@ rules:
 """
 
 CONTENT = """\
-# Spoken guidance for {name}. Reviewed by:
+# Spoken guidance for {name}.
+# reviewed_by: the clinician who checked every item against its source; empty until one signs.
 # source: the file in /work/shared/sources and what it supports, or
 # "project wording (no health facts)". Add `note:` where sources disagree.
+reviewed_by: ""
 topic: {name}
 items:
   - id: {name}
