@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.speech import speak_chunks
 from rasa_project.meetings import feeds, places, search, speak, understand, when
 from rasa_project.meetings.fields import DEFAULT_TIMEZONE
+from rasa_project.safety.policy import policy
 
 PLACE, WHEN, FELLOWSHIP, MODE = "meeting_place", "meeting_when", "meeting_fellowship", "meeting_mode"
 OFFSET = "meeting_offset"
@@ -38,9 +39,6 @@ def _fellowships() -> Dict[str, Tuple[str, ...]]:
     return feeds.DEFAULT.get().fellowships
 
 
-SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "crisis_overdose", "still_not_breathing"}
-
-
 class ValidateFindMeetingForm(FormValidationAction):
     """Reads place, time, fellowship and online/in-person from every message while the
     form runs, so one sentence can fill them all and "no, Duluth" corrects the place."""
@@ -51,7 +49,7 @@ class ValidateFindMeetingForm(FormValidationAction):
     async def run(self, dispatcher, tracker, domain) -> List[EventType]:
         # An emergency or crisis said mid-search fills nothing (even if it names a
         # place), so the form rejects and the safety rules answer first.
-        if tracker.latest_message.get("intent", {}).get("name") in SAFETY_INTENTS:
+        if tracker.latest_message.get("intent", {}).get("name") in policy().safety_intents:
             return []
         # The extract_ methods read the catalog; load or reload it off the event loop.
         await asyncio.to_thread(feeds.DEFAULT.get)

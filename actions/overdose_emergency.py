@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.speech import speak_chunks
 from rasa_project.content.library import default_library
 from rasa_project.content.walkthrough import WalkthroughState, advance
+from rasa_project.safety.policy import policy
 
 TOPIC = "overdose_emergency"
 CHECKIN_INTENT = "EXTERNAL_naloxone_checkin"
@@ -75,9 +76,9 @@ class ActionEmergencyStep(Action):
         intent = (message.get("intent") or {}).get("name") or ""
         cues = (message.get("safety_net") or {}).get("rules") or ()
         turn = advance(topic, intent, state_of(tracker), cues, now=time.time(), dose_wait=checkin_seconds())
-        # The rules say "Call 911" from the domain for overdose_emergency and for
-        # still_not_breathing before a walkthrough; any other opener says it here.
-        if turn.opened and intent not in (TOPIC, "still_not_breathing"):
+        # The rules of the policy's emergency intents say "Call 911" from the domain before
+        # a walkthrough; any other opener ("next", "no naloxone") says it here.
+        if turn.opened and not policy().first_said_by_rule(intent):
             dispatcher.utter_message(response="utter_emergency_call_911")
         for item_id in turn.say:
             speak_chunks(dispatcher, topic.items[item_id].chunks)

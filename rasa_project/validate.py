@@ -9,66 +9,25 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Set
-
-import yaml
+from typing import Dict, List, Optional, Set
 
 from rasa_project.content import style
-from rasa_project.content.library import load_library, load_topic
+from rasa_project.content.checks import check_content, check_region_dates, warn_old_dates, warn_unreviewed
+from rasa_project.content.library import load_topic
+from rasa_project.project import PLACEHOLDER, Project, dialogue, dialogue_steps, names
+from rasa_project.safety import checks
+from rasa_project.safety.policy import SafetyPolicy, load_policy, policy as default_policy
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MIN_TEST_UTTERANCES = 10
 # Every intent's training examples across data/nlu. The small-talk intents have 10 to 14;
 # new features should aim for 15 to 30.
 MIN_TRAINING_EXAMPLES = 10
-PLACEHOLDER = "TODO"  # what rasa_project.scaffold writes where a person must fill in
 KNOWN_FAILURES = "tests/known_failures.yml"
 # Intents Rasa defines or that only exist as triggers; they need no test file.
 BUILTIN_INTENTS = {"nlu_fallback", "session_start", "restart", "back", "out_of_scope_trigger"}
 EXTERNAL_PREFIX = "EXTERNAL_"
-# Local facts (programs, meeting times, laws) older than this are named as warnings.
-AS_OF_MAX_AGE = datetime.timedelta(days=365)
-# First responses that safety-critical intents must speak, and what each must begin with.
-FIRST_RESPONSE = {
-    "overdose_emergency": ("utter_emergency_call_911", "Call 911"),
-    "crisis_suicidal": ("utter_crisis_988", "Call or text 988"),
-    "crisis_overdose": ("utter_crisis_overdose", "Call 911"),
-}
-
-
-@dataclass
-class Project:
-    root: Path
-    _parsed: Dict[Path, Any] = field(default_factory=dict, repr=False)  # one validate() run reads each file once
-
-    def load(self, path: Path) -> Any:
-        """A YAML file of the project, parsed once per Project ({} when empty)."""
-        if path not in self._parsed:
-            self._parsed[path] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return self._parsed[path]
-
-    def yaml(self, relative: str) -> dict:
-        return self.load(self.root / relative)
-
-    def files(self, pattern: str) -> List[Path]:
-        return sorted(self.root.glob(pattern))
-
-    def rel(self, path: Path) -> str:
-        return str(path.relative_to(self.root))
-
-    def shown(self, file: str) -> str:
-        """A file named by the content loader, relative to this project when it is inside it."""
-        path = Path(file)
-        if path.is_absolute() and path.resolve().is_relative_to(self.root.resolve()):
-            return str(path.resolve().relative_to(self.root.resolve()))
-        return file
-
-
-def names(entries: Any) -> Set[str]:
-    """The names in a domain list whose entries are a name or {name: settings}."""
-    return {e if isinstance(e, str) else next(iter(e)) for e in entries or []}
 
 
 def _training_examples(project: Project) -> Dict[str, Set[str]]:
@@ -90,14 +49,6 @@ def _training_files(project: Project) -> Dict[str, List[Path]]:
             if "intent" in block and path not in files.get(block["intent"], []):
                 files.setdefault(block["intent"], []).append(path)
     return files
-
-
-def _dialogue_steps(project: Project) -> Iterator[tuple]:
-    """(file, name, steps) of every rule and story."""
-    for path in project.files("data/rules/*.yml") + project.files("data/stories/*.yml"):
-        data = project.load(path)
-        for entry in (data.get("rules") or []) + (data.get("stories") or []):
-            yield path, entry.get("rule") or entry.get("story"), entry.get("steps") or []
 
 
 def check_intent_tests(project: Project, domain: dict) -> List[str]:
@@ -141,7 +92,7 @@ def check_training_data(project: Project, domain: dict) -> List[str]:
         if any(PLACEHOLDER in str(block.get("examples") or "") for block in blocks):
             problems.append(f"{project.rel(path)}: still has TODO placeholders")
     intents = names(domain.get("intents"))
-    answered = {step.get("intent") for _, _, steps in _dialogue_steps(project) for step in steps}
+    answered = {step.get("intent") for _, _, steps in dialogue_steps(project) for step in steps}
     for intent in sorted(intents - answered - BUILTIN_INTENTS):
         if not intent.startswith(EXTERNAL_PREFIX):
             problems.append(f"data/rules/{intent}.yml: missing; intent `{intent}` has no rule or story")
@@ -155,7 +106,7 @@ def check_known_failures(project: Project) -> List[str]:
     problems = []
     known = project.load(path)
     for intent, utterances in known.items():
-        if intent in FIRST_RESPONSE:
+        if intent in _policy(project).safety_intents:
             problems.append(f"{KNOWN_FAILURES}: lists safety intent `{intent}`; its utterances must always pass")
         test_file = project.root / "tests" / "intents" / f"{intent}.yml"
         if not test_file.is_file():
@@ -172,7 +123,7 @@ def check_responses(project: Project, domain: dict) -> List[str]:
     problems = []
     responses = domain.get("responses") or {}
     used = set()
-    for _, _, steps in _dialogue_steps(project):
+    for _, _, steps in dialogue_steps(project):
         used.update(step["action"] for step in steps if "action" in step)
     code = "\n".join(p.read_text() for p in project.files("actions/*.py") + project.files("rasa_project/**/*.py"))
     for name, variations in responses.items():
@@ -188,103 +139,34 @@ def check_responses(project: Project, domain: dict) -> List[str]:
     return problems
 
 
-def check_safety_rules(project: Project, domain: dict) -> List[str]:
-    problems = []
-    responses = domain.get("responses") or {}
-    for intent, (response, opening) in FIRST_RESPONSE.items():
-        texts = [v.get("text", "") for v in responses.get(response) or []]
-        if not texts or not all(t.startswith(opening) for t in texts):
-            problems.append(f"domain.yml: response `{response}` must begin with \"{opening}\"")
-        firsts = [
-            (path, name, steps[i + 1].get("action"))
-            for path, name, steps in _dialogue_steps(project)
-            for i, step in enumerate(steps[:-1])
-            if step.get("intent") == intent
-        ]
-        if not firsts:
-            problems.append(f"data/rules: no rule for `{intent}`")
-        for path, name, action in firsts:
-            if action != response:
-                problems.append(f"{project.rel(path)}: rule for `{intent}` does not speak {response} first (\"{name}\")")
-    return problems
+def check_safety(project: Project, domain: dict) -> List[str]:
+    """The safety policy (rasa_project/safety/policy.yml) against the domain, rules and texts."""
+    policy = _policy(project)
+    rules = [(project.rel(path), name, steps, condition) for path, name, steps, condition in dialogue(project)]
+    return (
+        checks.check_first_responses(policy, domain.get("responses") or {}, rules)
+        + checks.check_walkthrough(policy, names(domain.get("intents")), rules)
+        + checks.check_fallbacks(policy, lambda store, name: _text_of(project, domain, store, name))
+    )
 
 
-def check_content(project: Project) -> List[str]:
-    problems = []
-    library = load_library(project.root / "content")
-    # Every region file, not only the one ASSISTANT_REGION selects.
-    regions = [load_topic(path) for path in project.files("content/regions/*.yml")]
-    topics = list(library.topics.values()) + regions
-    for region in regions:
-        for item_id in sorted(set(region.items) - set(library.topics)):
-            problems.append(f"{project.shown(region.file)}: item `{item_id}` extends no topic; content/{item_id}.yml is missing")
-    for topic in topics:
-        for item in topic.items.values():
-            where = f"{project.shown(item.file)}: content item `{item.id}`"
-            if not item.source.strip() or item.source.strip() == PLACEHOLDER:
-                problems.append(f"{where} has no source")
-            if not item.chunks:
-                problems.append(f"{where} has no text")
-            if any(PLACEHOLDER in text for text in (*item.chunks, item.source, item.note or "")):
-                problems.append(f"{where} still has TODO placeholders")
-            for chunk in item.chunks:
-                problems.extend(f"{where} {issue}" for issue in style.problems(chunk))
-        for step in topic.steps:
-            if step not in topic.items:
-                problems.append(f"{project.shown(topic.file)}: step `{step}` has no item")
-    for item in library.phrases.values():
-        problems.extend(f"{project.shown(item.file)}: phrase `{item.id}` {issue}" for issue in style.problems(" ".join(item.chunks)))
-    guidance_intents = {
-        steps[i].get("intent")
-        for _, _, steps in _dialogue_steps(project)
-        for i in range(len(steps) - 1)
-        if steps[i + 1].get("action") == "action_guidance" and steps[i].get("intent")
-    }
-    for intent in sorted(guidance_intents):
-        if not library.topic_chunks(intent):
-            problems.append(f"content/{intent}.yml: missing; intent `{intent}` is answered by action_guidance")
-    return problems
+def _policy(project: Project) -> SafetyPolicy:
+    """The checked project's own policy; the packaged one for a partial copy without it."""
+    path = checks.policy_file(project.root)
+    return load_policy(path) if path.is_file() else default_policy()
 
 
-def _content_files(project: Project) -> List[Path]:
-    return project.files("content/*.yml") + project.files("content/regions/*.yml")
-
-
-def check_region_dates(project: Project) -> List[str]:
-    """Every region item says when its local facts were last known true."""
-    problems = []
-    for path in project.files("content/regions/*.yml"):
-        for item in load_topic(path).items.values():
-            where = f"{project.rel(path)}: item `{item.id}`"
-            if not item.as_of:
-                problems.append(f"{where} has no as_of date (when its local facts were last known true)")
-            elif item.as_of_date is None:
-                problems.append(f"{where} has as_of `{item.as_of}`; write YYYY, YYYY-MM or YYYY-MM-DD")
-    return problems
-
-
-def warn_old_dates(project: Project, today: datetime.date) -> List[str]:
-    warnings = []
-    for path in project.files("content/regions/*.yml"):
-        for item in load_topic(path).items.values():
-            if item.as_of_date and today - item.as_of_date > AS_OF_MAX_AGE:
-                warnings.append(
-                    f"{project.rel(path)}: item `{item.id}` is as of {item.as_of}, more than a year ago; "
-                    "check its facts against a current source and update as_of"
-                )
-    return warnings
-
-
-def warn_unreviewed(project: Project) -> List[str]:
-    """Content no named clinician has signed (`reviewed_by:` empty), file by file."""
-    warnings = []
-    for path in _content_files(project):
-        unsigned = [item.id for item in load_topic(path).items.values() if not item.reviewed_by]
-        if unsigned:
-            warnings.append(
-                f"{project.rel(path)}: not reviewed by a clinician (reviewed_by is empty): " + ", ".join(unsigned)
-            )
-    return warnings
+def _text_of(project: Project, domain: dict, store: str, name: str) -> str:
+    if store == "domain":
+        return domain["responses"][name][0]["text"]
+    if store == "content":
+        return " ".join(load_topic(project.root / "content" / "phrases.yml").items[name].chunks)
+    if store == "alexa":
+        return project.yaml("rasa_project/channels/alexa.yml")["speech"][name]["text"]
+    if store == "voice":
+        items = project.yaml("rasa_project/voice/phrases.yml")["items"]
+        return " ".join(str(next(i for i in items if i["id"] == name)["text"]).split())
+    raise KeyError(store)
 
 
 def warnings(root: Path = PROJECT_ROOT, today: Optional[datetime.date] = None) -> List[str]:
@@ -301,7 +183,7 @@ def validate(root: Path = PROJECT_ROOT) -> List[str]:
         + check_training_data(project, domain)
         + check_known_failures(project)
         + check_responses(project, domain)
-        + check_safety_rules(project, domain)
+        + check_safety(project, domain)
         + check_content(project)
         + check_region_dates(project)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 

@@ -15,7 +15,8 @@ import yaml
 from conftest import ROOT
 from rasa_project.content import ssml, style
 from rasa_project.content.library import load_library, load_topic
-from rasa_project.validate import AS_OF_MAX_AGE, warnings
+from rasa_project.content.checks import AS_OF_MAX_AGE
+from rasa_project.validate import warnings
 from rasa_project.voice import speech_text
 
 REGION_FILE = ROOT / "content" / "regions" / "minnesota.yml"

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from rasa_project.safety.policy import policy
+
 ROOT = Path(__file__).resolve().parents[1]
 INTENT_FILES = sorted((ROOT / "tests" / "intents").glob("*.yml"))
 KNOWN = yaml.safe_load((ROOT / "tests" / "known_failures.yml").read_text()) or {}
-SAFETY_INTENTS = {"overdose_emergency", "crisis_suicidal", "crisis_overdose"}
+SAFETY_INTENTS = policy().safety_intents
 
 
 def load(path: Path) -> dict:

@@ -100,7 +100,6 @@ def test_decide_crisis_beats_danger():
 def test_unquoted_yaml_words_are_refused(tmp_path):
     bad = tmp_path / "patterns.yml"
     bad.write_text(
-        "overrides: {DANGER: overdose_emergency, CRISIS: crisis_suicidal}\n"
         "patterns:\n  - id: x\n    label: DANGER\n    token_patterns:\n"
         "      - [{LOWER: {IN: [no]}}, {LOWER: pulse}]\n"
     )

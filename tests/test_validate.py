@@ -16,7 +16,8 @@ def test_project_passes_its_own_checks():
 
 @pytest.fixture
 def copy(tmp_path):
-    for name in ("domain.yml", "data", "content", "tests/intents", "actions"):
+    for name in ("domain.yml", "data", "content", "tests/intents", "actions", "rasa_project/safety/policy.yml",
+                 "rasa_project/channels/alexa.yml", "rasa_project/voice/phrases.yml"):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():
@@ -24,7 +25,6 @@ def copy(tmp_path):
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
-    (tmp_path / "rasa_project").mkdir()
     return tmp_path
 
 
@@ -110,3 +110,31 @@ def test_the_command_prints_warnings_for_the_deployer(capsys):
     out = capsys.readouterr().out
     assert "warning: content/regions/minnesota.yml: not reviewed by a clinician" in out
     assert "warning(s)" in out.splitlines()[-1]
+
+
+def test_a_fallback_without_the_911_line_fails(copy):
+    edit_yaml(copy / "domain.yml", lambda d: d["responses"]["utter_out_of_scope"][0].update(text="Sorry, I cannot help with that."))
+    assert any("fallback `out_of_scope` (domain:utter_out_of_scope) must say" in p for p in validate(copy))
+
+
+def test_a_fallback_the_policy_names_must_exist(copy):
+    path = copy / "rasa_project/safety/policy.yml"
+    edit_yaml(path, lambda d: d["fallbacks"].update(voice_unreachable="voice:no_such_phrase"))
+    assert any("names voice:no_such_phrase, which does not exist" in p for p in validate(copy))
+
+
+def test_still_not_breathing_may_skip_call_911_only_during_the_walkthrough(copy):
+    path = copy / "data/rules/overdose_emergency.yml"
+    def drop_condition(data):
+        for rule in data["rules"]:
+            if rule.get("condition"):
+                del rule["condition"]
+    edit_yaml(path, drop_condition)
+    assert any("rule for `still_not_breathing` does not speak utter_emergency_call_911 first" in p for p in validate(copy))
+
+
+def test_a_walkthrough_intent_without_a_rule_is_named(copy):
+    path = copy / "data/rules/overdose_emergency.yml"
+    edit_yaml(path, lambda d: d.update(rules=[r for r in d["rules"] if r["steps"][0].get("intent") != "naloxone_injection"]))
+    problems = validate(copy)
+    assert "data/rules: no rule sends walkthrough intent `naloxone_injection` to action_emergency_step" in problems

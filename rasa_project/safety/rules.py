@@ -1,10 +1,13 @@
-"""The safety net's rules as data: patterns, labels and the intents they force."""
+"""The safety net's rules as data: patterns and labels (patterns.yml), and from the safety
+policy (policy.yml) the intents they force and the emergency intents left alone."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from rasa_project.safety.policy import SafetyPolicy, policy as default_policy
 
 DEFAULT_PATTERNS = Path(__file__).with_name("patterns.yml")
 SPANS_KEY = "safety"
@@ -34,13 +37,14 @@ def _check_words(rule_id: str, token_patterns: list) -> None:
                 raise ValueError(f"patterns.yml rule `{rule_id}`: quote these words: {odd}")
 
 
-def load_rules(path: Path = DEFAULT_PATTERNS) -> SafetyRules:
+def load_rules(path: Path = DEFAULT_PATTERNS, policy: SafetyPolicy = None) -> SafetyRules:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     for p in data["patterns"]:
         _check_words(p["id"], p["token_patterns"])
+    policy = policy or default_policy()
     return SafetyRules(
-        overrides=dict(data["overrides"]),
-        keep_on_danger=frozenset(data.get("keep_on_danger", [])),
+        overrides=dict(policy.forced_by_label),
+        keep_on_danger=policy.emergency_intents,
         patterns=[
             PatternRule(p["id"], p["label"], p["token_patterns"]) for p in data["patterns"]
         ],
