@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Set
 from rasa_project.content import style
 from rasa_project.content.checks import check_content, check_region_dates, warn_old_dates, warn_unreviewed
 from rasa_project.content.library import load_topic
+from rasa_project.nlu import intent_tests
 from rasa_project.project import PLACEHOLDER, Project, dialogue, dialogue_steps, names
 from rasa_project.safety import checks
 from rasa_project.safety.policy import SafetyPolicy, load_policy, policy as default_policy
@@ -57,8 +58,13 @@ def check_intent_tests(project: Project, domain: dict) -> List[str]:
     examples = _training_examples(project)
     tested = set()
     for path in project.files("tests/intents/*.yml"):
-        data = project.load(path)
-        intent, utterances = data.get("intent"), data.get("utterances") or []
+        try:
+            test = intent_tests.load(path)
+        except intent_tests.IntentTestError as error:
+            problems.append(f"tests/intents/{error}")
+            tested.add(path.stem)
+            continue
+        intent, utterances = test.intent, test.utterances
         tested.add(intent)
         if intent not in intents:
             problems.append(f"{project.rel(path)}: tests intent `{intent}`, which is not in domain.yml")
@@ -112,7 +118,10 @@ def check_known_failures(project: Project) -> List[str]:
         if not test_file.is_file():
             problems.append(f"{KNOWN_FAILURES}: intent `{intent}` has no test file tests/intents/{intent}.yml")
             continue
-        tested = project.load(test_file).get("utterances") or []
+        try:
+            tested = intent_tests.load(test_file).utterances
+        except intent_tests.IntentTestError:
+            continue  # named by check_intent_tests
         for utterance in utterances or []:
             if utterance not in tested:
                 problems.append(f"{KNOWN_FAILURES}: `{utterance}` is not in tests/intents/{intent}.yml; remove it")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CALL_911, conversation, talk, texts
-from rasa_project.bench import heldout
+from rasa_project.nlu import intent_tests
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow
@@ -84,10 +84,10 @@ def test_emergency_still_starts_with_call_911_when_the_action_server_is_down(ras
 
 
 FIRST_WORDS = [
-    (spec["intent"], spec["first_words"], utterance)
-    for spec in heldout.load_specs()
-    if spec.get("first_words")
-    for utterance in spec["utterances"]
+    (test.intent, test.first_words, utterance)
+    for test in intent_tests.load_all()
+    if test.first_words
+    for utterance in test.utterances
 ]
 
 

@@ -11,16 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from rasa_project.nlu import intent_tests
 from rasa_project.safety.policy import policy
 
 ROOT = Path(__file__).resolve().parents[1]
 INTENT_FILES = sorted((ROOT / "tests" / "intents").glob("*.yml"))
 KNOWN = yaml.safe_load((ROOT / "tests" / "known_failures.yml").read_text()) or {}
 SAFETY_INTENTS = policy().safety_intents
-
-
-def load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text())
 
 
 def test_known_failures_never_list_safety_intents():
@@ -30,13 +27,13 @@ def test_known_failures_never_list_safety_intents():
 @pytest.mark.slow
 @pytest.mark.parametrize("path", INTENT_FILES, ids=[p.stem for p in INTENT_FILES])
 def test_intent_file(path, parse):
-    spec = load(path)
-    known = set(KNOWN.get(spec["intent"], []))
+    test = intent_tests.load(path)
+    known = set(KNOWN.get(test.intent, []))
     # also_accept: intents that lead to the same first answer (e.g. overdose_emergency and
     # still_not_breathing both start with "Call 911"); tests/test_e2e.py checks that answer.
-    right = {spec["intent"], *spec.get("also_accept", [])}
+    right = {test.intent, *test.also_accept}
     wrong, fixed, still_known = [], [], []
-    for utterance in spec["utterances"]:
+    for utterance in test.utterances:
         got = parse(utterance)["intent"]["name"]
         if utterance in known:
             (fixed if got in right else still_known).append(f"{utterance!r} -> {got}")

@@ -138,3 +138,9 @@ def test_a_walkthrough_intent_without_a_rule_is_named(copy):
     edit_yaml(path, lambda d: d.update(rules=[r for r in d["rules"] if r["steps"][0].get("intent") != "naloxone_injection"]))
     problems = validate(copy)
     assert "data/rules: no rule sends walkthrough intent `naloxone_injection` to action_emergency_step" in problems
+
+
+def test_a_misspelled_key_in_an_intent_test_is_an_error(copy):
+    path = copy / "tests/intents/crisis_suicidal.yml"
+    edit_yaml(path, lambda d: d.update(first_word=d.pop("first_words")))
+    assert any("crisis_suicidal.yml: unknown key(s) first_word" in p for p in validate(copy))

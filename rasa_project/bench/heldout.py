@@ -1,34 +1,16 @@
 """The held-out test set: tests/intents/<intent>.yml, which the model never trains on."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import List
 
-import yaml
+from rasa_project.nlu.intent_tests import PROJECT_ROOT, TEST_DIR, Example, examples_of, load_all
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEST_DIR = PROJECT_ROOT / "tests" / "intents"
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 
 
-@dataclass(frozen=True)
-class Example:
-    text: str
-    intent: str
-
-
-def load_specs(folder: Path = TEST_DIR) -> List[dict]:
-    """Each tests/intents file as written (intent, utterances, also_accept, first_words)."""
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(Path(folder).glob("*.yml"))]
-
-
-def examples_of(specs: List[dict]) -> List[Example]:
-    return [Example(str(text), spec["intent"]) for spec in specs for text in spec.get("utterances") or []]
-
-
 def load_examples(folder: Path = TEST_DIR) -> List[Example]:
-    return examples_of(load_specs(folder))
+    return examples_of(load_all(folder))
 
 
 def write_nlu_yaml(examples: List[Example], path: Path) -> Path:

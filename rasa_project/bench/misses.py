@@ -18,8 +18,9 @@ from typing import Dict, List
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import heldout, nlu
-from rasa_project.bench.heldout import TEST_DIR
+from rasa_project.bench import nlu
+from rasa_project.nlu import intent_tests
+from rasa_project.nlu.intent_tests import TEST_DIR
 from rasa_project.safety.policy import policy
 
 OUT = servers.PROJECT_ROOT / "tests" / "known_failures.yml"
@@ -34,9 +35,9 @@ HEADER = """\
 
 def misses(model: Path, folder: Path = TEST_DIR) -> Dict[str, List[str]]:
     """{intent: [utterance, ...]} for utterances not classified as their intent (or also_accept)."""
-    specs = heldout.load_specs(folder)
-    examples = heldout.examples_of(specs)
-    accepted = {s["intent"]: {s["intent"], *s.get("also_accept", [])} for s in specs}
+    tests = intent_tests.load_all(folder)
+    examples = intent_tests.examples_of(tests)
+    accepted = {t.intent: {t.intent, *t.also_accept} for t in tests}
     found: Dict[str, List[str]] = {}
     for example, parsed in zip(examples, nlu.predict(model, examples)):
         if parsed["intent"]["name"] not in accepted[example.intent]:
