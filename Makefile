@@ -31,18 +31,20 @@ help:
 
 setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(MODEL) $(STAMPS)/voice
 
-$(STAMPS)/system: scripts/system-deps.sh
+# portaudio19-dev: PyAudio (the microphone) builds against it.
+$(STAMPS)/system: scripts/system-deps.sh Makefile
 	@mkdir -p $(STAMPS)
-	bash scripts/system-deps.sh espeak-ng libespeak-ng1 sox
+	bash scripts/system-deps.sh espeak-ng libespeak-ng1 sox portaudio19-dev
 	@touch $@
 
-# Only the tests need a Redis server (tests/test_scale_out.py starts its own).
-$(STAMPS)/test-system: scripts/system-deps.sh
+# Only the tests need a Redis server (tests/test_scale_out.py starts its own) and PulseAudio
+# (tests/voice/test_microphone.py starts its own daemon with a virtual microphone).
+$(STAMPS)/test-system: scripts/system-deps.sh Makefile
 	@mkdir -p $(STAMPS)
-	bash scripts/system-deps.sh redis-server
+	bash scripts/system-deps.sh redis-server pulseaudio pulseaudio-utils libasound2-plugins
 	@touch $@
 
-$(STAMPS)/venv: requirements.txt
+$(STAMPS)/venv: requirements.txt | $(STAMPS)/system
 	@mkdir -p $(STAMPS)
 	@PY310="$$(scripts/find-python.sh)" || exit 1; \
 	if ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
@@ -60,9 +62,11 @@ $(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
 # The speech recognizer's domain language model, built from the same NLU data.
 VOICE_INPUTS := $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict \
                 rasa_project/voice/build_lm.py rasa_project/voice/corpus.py \
-                rasa_project/voice/lexicon.py rasa_project/voice/commands.py
+                rasa_project/voice/lexicon.py rasa_project/voice/commands.py rasa_project/voice/whisper.yml
+# ... and the Whisper weights (installed from requirements.txt) checked against their pinned hash.
 $(STAMPS)/voice: $(STAMPS)/venv $(VOICE_INPUTS)
 	$(PY) -m rasa_project.voice.build_lm --out build/voice
+	$(PY) -m rasa_project.voice.whisper
 	@touch $@
 
 train: $(MODEL)

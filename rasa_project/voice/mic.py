@@ -4,6 +4,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
+import threading
 import time
 from typing import Iterator, Optional
 
@@ -35,7 +36,7 @@ def _quiet_stderr():
 
 class Microphone:
     def __init__(self, pause: float = PAUSE_ENDS_UTTERANCE):
-        self.pause = pause
+        self.pause_seconds = pause
         self._audio = None
         self._stream = None
 
@@ -47,7 +48,7 @@ class Microphone:
                 self._audio = pyaudio.PyAudio()
                 self._audio.get_default_input_device_info()  # OSError when there is none
                 self._stream = self._audio.open(format=pyaudio.paInt16, channels=1, rate=RATE, input=True,
-                                                frames_per_buffer=CHUNK)
+                                                frames_per_buffer=CHUNK, start=False)
         except Exception as error:  # ImportError: no PyAudio; OSError: no device or it will not open
             self.close()
             raise NoMicrophone(str(error) or type(error).__name__) from None
@@ -64,20 +65,33 @@ class Microphone:
     def _read(self) -> bytes:
         return self._stream.read(CHUNK, exception_on_overflow=False)
 
-    def drain(self) -> None:
-        """Drop what the device buffered while we were not listening (our own voice)."""
+    def pause(self) -> None:
+        """Stop capturing: nothing is heard (our own voice included) until resume()."""
+        self._stream.stop_stream()
+
+    def resume(self) -> None:
+        """Capture again; what the device still buffered from before is dropped."""
+        self._stream.start_stream()
         available = self._stream.get_read_available()
         while available >= CHUNK:
             self._read()
             available -= CHUNK
 
-    def utterance(self) -> Utterance:
-        """The next thing said: from speech start to a pause of `pause` seconds (or MAX_UTTERANCE)."""
-        detector = SpeechDetector(self.pause)
+    def utterance(self, speaker) -> Utterance:
+        """The next thing said: from speech start to a pause of `pause` seconds (or MAX_UTTERANCE).
+        Whenever the speaker talks (an answer to typed text, a reminder), what was heard so far
+        is dropped and listening starts again once it is quiet."""
+        detector = SpeechDetector(self.pause_seconds)
         before = collections.deque(maxlen=max(1, int(PREROLL * RATE / CHUNK)))
         speech = bytearray()
         limit = int(MAX_UTTERANCE * RATE * WIDTH)
         while True:
+            if speaker.speaking:
+                self.pause()
+                speaker.wait()
+                self.resume()
+                detector, speech = SpeechDetector(self.pause_seconds), bytearray()
+                before.clear()
             chunk = self._read()
             ended = detector.feed(chunk)
             if not detector.heard:
@@ -90,13 +104,18 @@ class Microphone:
                 return Utterance(Audio(bytes(speech)), ended_at=time.monotonic())
 
 
-def utterances(mic: Microphone, speaker) -> Iterator[Utterance]:
-    """Half duplex: listen only while the speaker is silent, and forget what it heard meanwhile."""
+def utterances(mic: Microphone, speaker, handled: threading.Event) -> Iterator[Utterance]:
+    """Half duplex: after the last turn was handled (its answer queued, `handled` set), wait
+    until the speaker is silent, forget what the microphone heard meanwhile, then listen."""
     try:
         while True:
+            handled.wait()
+            handled.clear()
             speaker.wait()
-            mic.drain()
-            yield mic.utterance()
+            mic.resume()
+            utterance = mic.utterance(speaker)
+            mic.pause()
+            yield utterance
     finally:
         mic.close()
 

@@ -203,6 +203,12 @@ class Speaker:
         self._session = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(self) % 997:03d}"
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
+        self._pending = 0  # answers queued or being spoken
+
+    @property
+    def speaking(self) -> bool:
+        """Something is queued or being said (the microphone does not listen meanwhile)."""
+        return self._pending > 0
 
     def speak(self, text: str) -> Spoken:
         return self._put(Spoken(text, self.rate))
@@ -213,6 +219,7 @@ class Speaker:
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
                 self._thread.start()
+            self._pending += 1
             self._queue.put((self._generation, spoken, warm_up))
         return spoken
 
@@ -258,6 +265,8 @@ class Speaker:
             except Exception:
                 log.exception("speech failed")
             finally:
+                with self._lock:
+                    self._pending -= 1
                 spoken.first_audio.set()
                 spoken.done.set()
 

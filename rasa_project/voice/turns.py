@@ -35,10 +35,12 @@ def files(paths: List[str]) -> Iterator[Utterance]:
         yield Utterance(audio, ended_at=time.monotonic())
 
 
-def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None) -> Iterator[Turn]:
+def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None,
+           handled: Optional[threading.Event] = None) -> Iterator[Turn]:
     """Turns from several sources as they come, each read in its own thread. The merge ends
     when source number `ends_with` ends (None: when all have ended); the keyboard running
-    dry (stdin closed) does not stop the microphone."""
+    dry (stdin closed) does not stop the microphone. `handled` is set each time the consumer
+    comes back for the next turn: the previous one has been answered."""
     turns: "queue.Queue" = queue.Queue()
 
     def pump(number: int, source: Iterator[Turn]) -> None:
@@ -59,8 +61,12 @@ def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None) -> Iterato
                 return
             continue
         yield turn
+        if handled:
+            handled.set()
 
 
 def listening(mic: microphone.Microphone, speaker, stdin: TextIO) -> Iterator[Turn]:
     """The microphone, with typing still possible beside it."""
-    return merged(microphone.utterances(mic, speaker), typed(stdin, prompt=False), ends_with=0)
+    handled = threading.Event()
+    handled.set()
+    return merged(microphone.utterances(mic, speaker, handled), typed(stdin, prompt=False), ends_with=0, handled=handled)

@@ -110,3 +110,19 @@ class WhisperRecognizer:
             text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
             unsure=bool(text) and logprob < s.unsure_avg_logprob,
         )
+
+
+def main() -> int:
+    """`python -m rasa_project.voice.whisper`: check the installed weights (make setup runs it)."""
+    settings = Settings.load()
+    try:
+        folder = model_dir(settings)
+    except ModelMissing as error:
+        print(f"error: {error}")
+        return 1
+    print(f"Whisper {settings.package} {settings.version}: {folder / 'model.bin'} matches its pinned SHA-256")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
