@@ -44,6 +44,21 @@ rules:
   - action: {action}
 """
 
+# An own action that offers "Want to hear more?" (speak_from) needs the yes and no that
+# data/rules/more.yml gives action_guidance.
+MORE_RULES = """\
+- rule: Yes to "want to hear more?" after {action}
+  steps:
+  - action: {action}
+  - intent: affirm
+  - action: action_more
+- rule: No to "want to hear more?" after {action}
+  steps:
+  - action: {action}
+  - intent: deny
+  - action: utter_anything_else
+"""
+
 CONTENT = """\
 # Spoken guidance for {name}.
 # reviewed_by: the clinician who checked every item against its source; empty until one signs.
@@ -122,7 +137,7 @@ class Feature:
         )
         files = {
             f"data/nlu/{self.name}.yml": NLU.format(**values),
-            f"data/rules/{self.name}.yml": RULE.format(**values),
+            f"data/rules/{self.name}.yml": RULE.format(**values) + (MORE_RULES.format(**values) if self.own_action else ""),
             f"content/{self.name}.yml": CONTENT.format(**values),
             f"tests/intents/{self.name}.yml": TESTS.format(**values),
         }

@@ -159,7 +159,7 @@ def test_filled_feature_trains_and_answers(project_copy, tmp_path):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
-    assert run_scaffold(project_copy, NAME) == 0
+    assert run_scaffold(project_copy, NAME, "--action") == 0  # its own action: "more" must still work
     fill(project_copy)
     started = time.monotonic()
     result = rasa(project_copy, "train", "--fixed-model-name", "t", "--out", str(tmp_path / "models"))
@@ -174,10 +174,20 @@ def test_filled_feature_trains_and_answers(project_copy, tmp_path):
 
         async def check():
             parsed = {u: (await agent.parse_message(u))["intent"]["name"] for u in UTTERANCES}
-            return parsed, await agent.handle_text(UTTERANCES[0], sender_id="scaffold")
+            first = await agent.handle_text(UTTERANCES[0], sender_id="scaffold")
+            return parsed, first, await agent.handle_text("yes", sender_id="scaffold")
 
-        parsed, answer = asyncio.run(check())
+        parsed, answer, more = asyncio.run(check())
     finally:
         actions.stop()
     assert {u: i for u, i in parsed.items() if i != NAME} == {}
     assert [m.get("text") for m in answer][:2] == [CHUNKS[0], "Want to hear more?"]
+    assert [m.get("text") for m in more][:1] == [CHUNKS[1]]  # "yes" continues, not "What else?"
+
+
+def test_a_content_file_whose_topic_differs_from_its_name_is_named(project_copy):
+    assert run_scaffold(project_copy, NAME) == 0
+    fill(project_copy)
+    path = project_copy / f"content/{NAME}.yml"
+    path.write_text(path.read_text().replace(f"topic: {NAME}", "topic: about_us"))
+    assert f"content/{NAME}.yml: topic `about_us` should be `{NAME}`, the file's name" in validate(project_copy)

@@ -44,8 +44,12 @@ def check_content(project: Project) -> List[str]:
         for i in range(len(steps) - 1)
         if steps[i + 1].get("action") == "action_guidance" and steps[i].get("intent")
     }
+    for topic in library.topics.values():
+        stem = Path(topic.file).stem
+        if topic.name != stem:
+            problems.append(f"content/{stem}.yml: topic `{topic.name}` should be `{stem}`, the file's name")
     for intent in sorted(guidance_intents):
-        if not library.topic_chunks(intent):
+        if not library.topic_chunks(intent) and not (project.root / "content" / f"{intent}.yml").is_file():
             problems.append(f"content/{intent}.yml: missing; intent `{intent}` is answered by action_guidance")
     return problems
 
