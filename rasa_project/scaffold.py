@@ -84,7 +84,7 @@ utterances:
 """
 
 ACTION = '''\
-"""Speak the {name} guidance from content/{name}.yml."""
+"""Speak the {name} guidance from content/en/{name}.yml."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -108,7 +108,7 @@ class {class_name}(Action):
 TO_FILL = {
     "data/nlu/{name}.yml": f"at least {MIN_TRAINING_EXAMPLES} ways people say it (aim for 15 to 30)",
     "tests/intents/{name}.yml": f"at least {MIN_TEST_UTTERANCES} new phrasings, none copied from data/nlu",
-    "content/{name}.yml": "what to say, and the source of every fact",
+    "content/en/{name}.yml": "what to say, and the source of every fact",
 }
 
 
@@ -138,7 +138,7 @@ class Feature:
         files = {
             f"data/nlu/{self.name}.yml": NLU.format(**values),
             f"data/rules/{self.name}.yml": RULE.format(**values) + (MORE_RULES.format(**values) if self.own_action else ""),
-            f"content/{self.name}.yml": CONTENT.format(**values),
+            f"content/en/{self.name}.yml": CONTENT.format(**values),
             f"tests/intents/{self.name}.yml": TESTS.format(**values),
         }
         if self.own_action:
@@ -223,7 +223,7 @@ def report(name: str, created: List[str]) -> str:
     width = max(len(path.format(name=name)) for path in TO_FILL)
     lines += [f"  {path.format(name=name):<{width}}  {what}" for path, what in TO_FILL.items()]
     if f"actions/{name}.py" in created:
-        lines.append(f"  {f'actions/{name}.py':<{width}}  already speaks content/{name}.yml; change it only to do more")
+        lines.append(f"  {f'actions/{name}.py':<{width}}  already speaks content/en/{name}.yml; change it only to do more")
     lines += [
         "",
         "Then `make test-fast` until the project checks pass, and `make test` to retrain",

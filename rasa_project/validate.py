@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set
 
 from rasa_project.content import style
-from rasa_project.content.checks import check_content, check_region_dates, warn_old_dates, warn_unreviewed
-from rasa_project.content.library import load_topic
+from rasa_project.content.checks import check_content, check_region_dates, languages, warn_old_dates, warn_unreviewed
+from rasa_project.content.library import load_phrases
 from rasa_project.nlu import intent_tests
 from rasa_project.project import PLACEHOLDER, Project, dialogue, dialogue_steps, names
 from rasa_project.safety import checks
@@ -165,17 +165,18 @@ def _policy(project: Project) -> SafetyPolicy:
     return load_policy(path) if path.is_file() else default_policy()
 
 
-def _text_of(project: Project, domain: dict, store: str, name: str) -> str:
+def _text_of(project: Project, domain: dict, store: str, name: str) -> List[str]:
+    """Every wording of the text `store:name` (one per variation or language)."""
     if store == "domain":
-        return domain["responses"][name][0]["text"]
-    if store == "content":
-        return " ".join(load_topic(project.root / "content" / "phrases.yml").items[name].chunks)
-    if store == "alexa":
-        return project.yaml("rasa_project/channels/alexa.yml")["speech"][name]["text"]
+        return [v["text"] for v in domain["responses"][name]]
     if store == "voice":
         items = project.yaml("rasa_project/voice/phrases.yml")["items"]
-        return " ".join(str(next(i for i in items if i["id"] == name)["text"]).split())
-    raise KeyError(store)
+        return [" ".join(str(next(i for i in items if i["id"] == name)["text"]).split())]
+    # a phrase area: content/<language>/phrases/<store>.yml, in every language there is
+    texts = [" ".join(load_phrases(store, folder)[name].chunks) for folder in languages(project)]
+    if not texts:
+        raise KeyError(store)
+    return texts
 
 
 def warnings(root: Path = PROJECT_ROOT, today: Optional[datetime.date] = None) -> List[str]:

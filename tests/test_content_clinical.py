@@ -19,7 +19,7 @@ from rasa_project.content.checks import AS_OF_MAX_AGE
 from rasa_project.validate import warnings
 from rasa_project.voice import speech_text
 
-REGION_FILE = ROOT / "content" / "regions" / "minnesota.yml"
+REGION_FILE = ROOT / "content" / "en" / "regions" / "minnesota.yml"
 # The overdose walkthrough, crisis and naloxone-use files have their own review and tests.
 WALKTHROUGH_FILES = {"overdose_emergency", "crisis_suicidal", "naloxone_use"}
 # Words a panicking listener may not know, and plainer ones the text uses instead.
@@ -28,7 +28,7 @@ JARGON = ["prime", "support their breathing", "receptor", "agonist", "antagonist
 
 @pytest.fixture(scope="module")
 def library():
-    return load_library(ROOT / "content", region="minnesota")
+    return load_library(ROOT / "content" / "en", region="minnesota")
 
 
 def region_item(item_id):
@@ -93,7 +93,7 @@ def copy_content(tmp_path):
 
 
 def set_as_of(root, item_id, value):
-    path = root / "content" / "regions" / "minnesota.yml"
+    path = root / "content" / "en" / "regions" / "minnesota.yml"
     data = yaml.safe_load(path.read_text())
     next(i for i in data["items"] if i["id"] == item_id)["as_of"] = value
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -105,7 +105,7 @@ def test_validator_warns_when_a_region_item_is_over_a_year_old(tmp_path):
     set_as_of(root, "legal_protection", "2026-06-01")
     assert not any("`legal_protection` is as of" in w for w in warnings(root, today))
     set_as_of(root, "legal_protection", "2025-11-30")
-    assert ("content/regions/minnesota.yml: item `legal_protection` is as of 2025-11-30, more than a year ago; "
+    assert ("content/en/regions/minnesota.yml: item `legal_protection` is as of 2025-11-30, more than a year ago; "
             "check its facts against a current source and update as_of") in warnings(root, today)
 
 
@@ -113,20 +113,20 @@ def test_validator_warns_when_a_region_item_is_over_a_year_old(tmp_path):
 
 
 def test_every_content_file_has_a_reviewed_by_field():
-    for path in sorted((ROOT / "content").glob("*.yml")) + [REGION_FILE]:
+    for path in sorted((ROOT / "content" / "en").glob("**/*.yml")):
         assert "reviewed_by" in yaml.safe_load(path.read_text()), path.name
 
 
 def test_unreviewed_content_is_listed_for_the_deployer(tmp_path):
     root = copy_content(tmp_path)
-    unsigned = "content/withdrawal_symptoms.yml: not reviewed by a clinician (reviewed_by is empty): withdrawal_symptoms"
+    unsigned = "content/en/withdrawal_symptoms.yml: not reviewed by a clinician (reviewed_by is empty): withdrawal_symptoms"
     assert unsigned in warnings(root)
-    path = root / "content" / "withdrawal_symptoms.yml"
+    path = root / "content" / "en" / "withdrawal_symptoms.yml"
     data = yaml.safe_load(path.read_text())
     data["reviewed_by"] = "A. Clinician, RN"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     assert load_topic(path).items["withdrawal_symptoms"].reviewed_by == "A. Clinician, RN"
-    assert not any(w.startswith("content/withdrawal_symptoms.yml") for w in warnings(root))
+    assert not any(w.startswith("content/en/withdrawal_symptoms.yml") for w in warnings(root))
 
 
 # Missing warnings

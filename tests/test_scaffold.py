@@ -22,7 +22,7 @@ from rasa_project.content.library import load_library
 from rasa_project.validate import validate
 
 NAME = "about_project"
-PLACEHOLDER_FILES = [f"data/nlu/{NAME}.yml", f"tests/intents/{NAME}.yml", f"content/{NAME}.yml"]
+PLACEHOLDER_FILES = [f"data/nlu/{NAME}.yml", f"tests/intents/{NAME}.yml", f"content/en/{NAME}.yml"]
 EXAMPLES = [
     "who made you", "who built this assistant", "who created this app", "who is behind this project",
     "who developed you", "is this open source", "who wrote this program", "who programmed you",
@@ -70,7 +70,7 @@ def fill(copy: Path) -> None:
     (copy / f"data/nlu/{NAME}.yml").write_text(yaml.safe_dump(nlu, sort_keys=False))
     (copy / f"tests/intents/{NAME}.yml").write_text(yaml.safe_dump({"intent": NAME, "utterances": UTTERANCES}, sort_keys=False))
     item = {"id": NAME, "source": "project wording (no health facts)", "chunks": CHUNKS}
-    (copy / f"content/{NAME}.yml").write_text(yaml.safe_dump({"topic": NAME, "items": [item]}, sort_keys=False))
+    (copy / f"content/en/{NAME}.yml").write_text(yaml.safe_dump({"topic": NAME, "items": [item]}, sort_keys=False))
 
 
 def env_for(copy: Path) -> dict:
@@ -121,7 +121,7 @@ def test_placeholders_are_refused_then_the_filled_feature_validates(project_copy
     for path in PLACEHOLDER_FILES:
         assert f"{path}: still has TODO placeholders" in problems or \
             f"{path}: content item `{NAME}` still has TODO placeholders" in problems, path
-    assert f"content/{NAME}.yml: content item `{NAME}` has no source" in problems
+    assert f"content/en/{NAME}.yml: content item `{NAME}` has no source" in problems
     assert f"data/nlu/{NAME}.yml: intent `{NAME}` has 3 training examples; at least 10 needed" in problems
     assert all(any(p.startswith(path) for path in PLACEHOLDER_FILES) for p in problems), problems
 
@@ -138,7 +138,7 @@ def test_scaffolded_action_speaks_the_content(project_copy, monkeypatch):
     spec = importlib.util.spec_from_file_location("scaffolded_action", project_copy / f"actions/{NAME}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    monkeypatch.setattr(module, "default_library", lambda: load_library(project_copy / "content"))
+    monkeypatch.setattr(module, "default_library", lambda: load_library(project_copy / "content" / "en"))
     action = module.ActionAboutProject()
     dispatcher = CollectingDispatcher()
     action.run(dispatcher, Tracker("t", {}, {}, [], False, None, {}, ""), {})
@@ -188,6 +188,6 @@ def test_filled_feature_trains_and_answers(project_copy, tmp_path):
 def test_a_content_file_whose_topic_differs_from_its_name_is_named(project_copy):
     assert run_scaffold(project_copy, NAME) == 0
     fill(project_copy)
-    path = project_copy / f"content/{NAME}.yml"
+    path = project_copy / f"content/en/{NAME}.yml"
     path.write_text(path.read_text().replace(f"topic: {NAME}", "topic: about_us"))
-    assert f"content/{NAME}.yml: topic `about_us` should be `{NAME}`, the file's name" in validate(project_copy)
+    assert f"content/en/{NAME}.yml: topic `about_us` should be `{NAME}`, the file's name" in validate(project_copy)

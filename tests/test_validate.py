@@ -17,7 +17,7 @@ def test_project_passes_its_own_checks():
 @pytest.fixture
 def copy(tmp_path):
     for name in ("domain.yml", "data", "content", "tests/intents", "actions", "rasa_project/safety/policy.yml",
-                 "rasa_project/channels/alexa.yml", "rasa_project/voice/phrases.yml"):
+                 "rasa_project/voice/phrases.yml"):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():
@@ -56,8 +56,8 @@ def test_response_without_source_is_named(copy):
 
 
 def test_content_without_source_is_named(copy):
-    edit_yaml(copy / "content/withdrawal_symptoms.yml", lambda d: d["items"][0].update(source=""))
-    assert "content/withdrawal_symptoms.yml: content item `withdrawal_symptoms` has no source" in validate(copy)
+    edit_yaml(copy / "content/en/withdrawal_symptoms.yml", lambda d: d["items"][0].update(source=""))
+    assert "content/en/withdrawal_symptoms.yml: content item `withdrawal_symptoms` has no source" in validate(copy)
 
 
 def test_crisis_rule_that_does_not_speak_988_first_is_refused(copy):
@@ -74,7 +74,7 @@ def test_emergency_response_must_begin_with_call_911(copy):
 
 
 def test_text_not_written_for_the_ear_is_refused(copy):
-    edit_yaml(copy / "content/withdrawal_symptoms.yml", lambda d: d["items"][0]["chunks"].append(
+    edit_yaml(copy / "content/en/withdrawal_symptoms.yml", lambda d: d["items"][0]["chunks"].append(
         "See https://example.org (details) for more, e.g. the **timeline**."))
     problems = [p for p in validate(copy) if "withdrawal_symptoms" in p]
     for expected in ("URL", "markdown", "parentheses", "abbreviation"):
@@ -82,33 +82,33 @@ def test_text_not_written_for_the_ear_is_refused(copy):
 
 
 def test_phone_number_said_once_is_refused(copy):
-    edit_yaml(copy / "content/find_treatment.yml", lambda d: d["items"][0]["chunks"].append(
+    edit_yaml(copy / "content/en/find_treatment.yml", lambda d: d["items"][0]["chunks"].append(
         "Call the National Helpline at 1-800-662-4357."))
     assert any("content item `find_treatment` says the phone number 1-800-662-4357 only once" in p
                for p in validate(copy))
 
 
 def test_region_item_without_an_as_of_date_is_refused(copy):
-    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].pop("as_of"))
-    assert ("content/regions/minnesota.yml: item `find_treatment` has no as_of date "
+    edit_yaml(copy / "content/en/regions/minnesota.yml", lambda d: d["items"][0].pop("as_of"))
+    assert ("content/en/regions/minnesota.yml: item `find_treatment` has no as_of date "
             "(when its local facts were last known true)") in validate(copy)
-    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="last spring"))
-    assert ("content/regions/minnesota.yml: item `find_treatment` has as_of `last spring`; "
+    edit_yaml(copy / "content/en/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="last spring"))
+    assert ("content/en/regions/minnesota.yml: item `find_treatment` has as_of `last spring`; "
             "write YYYY, YYYY-MM or YYYY-MM-DD") in validate(copy)
 
 
 def test_old_dates_and_unreviewed_files_warn_but_do_not_fail(copy):
-    edit_yaml(copy / "content/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="2001-01-01"))
+    edit_yaml(copy / "content/en/regions/minnesota.yml", lambda d: d["items"][0].update(as_of="2001-01-01"))
     found = warnings(copy)
     assert any("item `find_treatment` is as of 2001-01-01, more than a year ago" in w for w in found)
-    assert any(w.startswith("content/withdrawal_symptoms.yml: not reviewed by a clinician") for w in found)
+    assert any(w.startswith("content/en/withdrawal_symptoms.yml: not reviewed by a clinician") for w in found)
     assert not any("as of" in p or "not reviewed" in p for p in validate(copy))
 
 
 def test_the_command_prints_warnings_for_the_deployer(capsys):
     main()
     out = capsys.readouterr().out
-    assert "warning: content/regions/minnesota.yml: not reviewed by a clinician" in out
+    assert "warning: content/en/regions/minnesota.yml: not reviewed by a clinician" in out
     assert "warning(s)" in out.splitlines()[-1]
 
 

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 import yaml
 
 from rasa_project.channels.user_text import neutralize
+from rasa_project.content import library
 from rasa_project.content.ssml import to_ssml
 
 CATCH_ALL_INTENT = "CatchAllIntent"
@@ -104,7 +105,7 @@ def phrases() -> Dict[str, Any]:
 
 
 def unavailable_text() -> str:
-    return str(phrases()["speech"]["unavailable"]["text"])
+    return library.phrase("alexa", "unavailable")
 
 
 def _speech(texts: Sequence[str]) -> Dict[str, str]:
@@ -132,7 +133,7 @@ def spoken_texts(messages: Sequence[Mapping[str, Any]]) -> List[str]:
     to ask again."""
     texts = [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
     if any(isinstance(m.get("custom"), Mapping) and "checkin_seconds" in m["custom"] for m in messages):
-        texts.append(str(phrases()["speech"]["checkin"]["text"]))
+        texts.append(library.phrase("alexa", "checkin"))
     return texts
 
 

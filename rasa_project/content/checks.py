@@ -13,31 +13,37 @@ from rasa_project.project import PLACEHOLDER, Project, dialogue_steps
 AS_OF_MAX_AGE = datetime.timedelta(days=365)
 
 
+def languages(project: Project) -> List[Path]:
+    """content/<language>/ folders; each is checked alike."""
+    return sorted(p for p in (project.root / "content").glob("*") if p.is_dir())
+
+
 def check_content(project: Project) -> List[str]:
     problems = []
-    library = load_library(project.root / "content")
+    for folder in languages(project):
+        problems += _check_language(project, folder)
+    return problems
+
+
+def _check_language(project: Project, folder: Path) -> List[str]:
+    problems = []
+    shown = project.rel(folder)
+    library = load_library(folder)
     # Every region file, not only the one ASSISTANT_REGION selects.
-    regions = [load_topic(path) for path in project.files("content/regions/*.yml")]
-    topics = list(library.topics.values()) + regions
+    regions = [load_topic(path) for path in sorted(folder.glob("regions/*.yml"))]
+    phrase_books = [load_topic(path) for path in _phrase_files(folder) if "items" in project.load(path)]
     for region in regions:
         for item_id in sorted(set(region.items) - set(library.topics)):
-            problems.append(f"{project.shown(region.file)}: item `{item_id}` extends no topic; content/{item_id}.yml is missing")
-    for topic in topics:
+            problems.append(f"{project.shown(region.file)}: item `{item_id}` extends no topic; {shown}/{item_id}.yml is missing")
+    for topic in list(library.topics.values()) + regions + phrase_books:
         for item in topic.items.values():
-            where = f"{project.shown(item.file)}: content item `{item.id}`"
-            if not item.source.strip() or item.source.strip() == PLACEHOLDER:
-                problems.append(f"{where} has no source")
-            if not item.chunks:
-                problems.append(f"{where} has no text")
-            if any(PLACEHOLDER in text for text in (*item.chunks, item.source, item.note or "")):
-                problems.append(f"{where} still has TODO placeholders")
-            for chunk in item.chunks:
-                problems.extend(f"{where} {issue}" for issue in style.problems(chunk))
+            problems += _item_problems(project, item)
         for step in topic.steps:
             if step not in topic.items:
                 problems.append(f"{project.shown(topic.file)}: step `{step}` has no item")
-    for item in library.phrases.values():
-        problems.extend(f"{project.shown(item.file)}: phrase `{item.id}` {issue}" for issue in style.problems(" ".join(item.chunks)))
+    for path in _phrase_files(folder):
+        if "templates" in project.load(path):
+            problems += _template_problems(project, path)
     guidance_intents = {
         steps[i].get("intent")
         for _, _, steps in dialogue_steps(project)
@@ -47,21 +53,65 @@ def check_content(project: Project) -> List[str]:
     for topic in library.topics.values():
         stem = Path(topic.file).stem
         if topic.name != stem:
-            problems.append(f"content/{stem}.yml: topic `{topic.name}` should be `{stem}`, the file's name")
+            problems.append(f"{shown}/{stem}.yml: topic `{topic.name}` should be `{stem}`, the file's name")
     for intent in sorted(guidance_intents):
-        if not library.topic_chunks(intent) and not (project.root / "content" / f"{intent}.yml").is_file():
-            problems.append(f"content/{intent}.yml: missing; intent `{intent}` is answered by action_guidance")
+        if not library.topic_chunks(intent) and not (folder / f"{intent}.yml").is_file():
+            problems.append(f"{shown}/{intent}.yml: missing; intent `{intent}` is answered by action_guidance")
     return problems
 
 
+def _item_problems(project: Project, item) -> List[str]:
+    problems = []
+    where = f"{project.shown(item.file)}: content item `{item.id}`"
+    if not item.source.strip() or item.source.strip() == PLACEHOLDER:
+        problems.append(f"{where} has no source")
+    if not item.chunks:
+        problems.append(f"{where} has no text")
+    if any(PLACEHOLDER in text for text in (*item.chunks, item.source, item.note or "")):
+        problems.append(f"{where} still has TODO placeholders")
+    for chunk in item.chunks:
+        problems.extend(f"{where} {issue}" for issue in style.problems(chunk))
+    return problems
+
+
+def _template_problems(project: Project, path: Path) -> List[str]:
+    """A template file has one source; every fragment obeys the speech rules that apply
+    to a part of a sentence."""
+    data = project.load(path)
+    problems = [] if str(data.get("source") or "").strip() else [f"{project.rel(path)}: templates have no source"]
+    for key, text in _leaves(data["templates"]):
+        problems.extend(f"{project.rel(path)}: template `{key}` {issue}" for issue in style.fragment_problems(text))
+    return problems
+
+
+def _leaves(node, prefix: str = ""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, f"{prefix}[{i}]")
+    else:
+        yield prefix, str(node)
+
+
+def _phrase_files(folder: Path) -> List[Path]:
+    return sorted(folder.glob("phrases/*.yml"))
+
+
 def _content_files(project: Project) -> List[Path]:
-    return project.files("content/*.yml") + project.files("content/regions/*.yml")
+    return [path for folder in languages(project)
+            for path in sorted(folder.glob("*.yml")) + sorted(folder.glob("regions/*.yml")) + _phrase_files(folder)]
+
+
+def _region_files(project: Project) -> List[Path]:
+    return [path for folder in languages(project) for path in sorted(folder.glob("regions/*.yml"))]
 
 
 def check_region_dates(project: Project) -> List[str]:
     """Every region item says when its local facts were last known true."""
     problems = []
-    for path in project.files("content/regions/*.yml"):
+    for path in _region_files(project):
         for item in load_topic(path).items.values():
             where = f"{project.rel(path)}: item `{item.id}`"
             if not item.as_of:
@@ -73,7 +123,7 @@ def check_region_dates(project: Project) -> List[str]:
 
 def warn_old_dates(project: Project, today: datetime.date) -> List[str]:
     warnings = []
-    for path in project.files("content/regions/*.yml"):
+    for path in _region_files(project):
         for item in load_topic(path).items.values():
             if item.as_of_date and today - item.as_of_date > AS_OF_MAX_AGE:
                 warnings.append(
@@ -87,7 +137,11 @@ def warn_unreviewed(project: Project) -> List[str]:
     """Content no named clinician has signed (`reviewed_by:` empty), file by file."""
     warnings = []
     for path in _content_files(project):
-        unsigned = [item.id for item in load_topic(path).items.values() if not item.reviewed_by]
+        data = project.load(path)
+        if "templates" in data:
+            unsigned = [] if str(data.get("reviewed_by") or "").strip() else ["templates"]
+        else:
+            unsigned = [item.id for item in load_topic(path).items.values() if not item.reviewed_by]
         if unsigned:
             warnings.append(
                 f"{project.rel(path)}: not reviewed by a clinician (reviewed_by is empty): " + ", ".join(unsigned)

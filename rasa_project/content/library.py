@@ -1,4 +1,6 @@
-"""Load the sourced guidance items from content/*.yml and the region files."""
+"""Load every spoken text: content/<language>/ holds the guidance topics (*.yml), the
+region files (regions/), and the phrases each part says on its own (phrases/<area>.yml:
+items like the topics', or `templates` a module fills in, such as the meeting lookup's)."""
 from __future__ import annotations
 
 import datetime
@@ -12,8 +14,19 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = PROJECT_ROOT / "content"
+CONTENT_ROOT = PROJECT_ROOT / "content"
+DEFAULT_LANGUAGE = "en"
 DEFAULT_REGION = "minnesota"
+ASSISTANT_PHRASES = "assistant"  # phrases/assistant.yml: what the actions say around guidance
+
+
+def language_dir(language: Optional[str] = None, root: Path = CONTENT_ROOT) -> Path:
+    """content/<language>/, from $ASSISTANT_LANGUAGE (default en). A second language is a
+    second folder with the same files, checked by the same validator."""
+    return Path(root) / (language or os.environ.get("ASSISTANT_LANGUAGE") or DEFAULT_LANGUAGE)
+
+
+CONTENT_DIR = language_dir(DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -128,20 +141,39 @@ def load_topic(path: Path) -> Topic:
     )
 
 
-def load_library(content_dir: Path = CONTENT_DIR, region: Optional[str] = None) -> Library:
-    content_dir = Path(content_dir)
+def load_library(content_dir: Optional[Path] = None, region: Optional[str] = None) -> Library:
+    content_dir = Path(content_dir or language_dir())
     topics = {}
     for path in sorted(content_dir.glob("*.yml")):
-        if path.stem == "phrases":
-            continue
         topic = load_topic(path)
         topics[topic.name] = topic
-    phrases_file = content_dir / "phrases.yml"
-    phrases = load_topic(phrases_file).items if phrases_file.exists() else {}
+    phrases = load_phrases(ASSISTANT_PHRASES, content_dir)
     region = region if region is not None else os.environ.get("ASSISTANT_REGION", DEFAULT_REGION)
     region_file = content_dir / "regions" / f"{region}.yml"
     region_topic = load_topic(region_file) if region and region_file.exists() else None
     return Library(topics=topics, region=region_topic, phrases=phrases)
+
+
+def phrase_file(area: str, content_dir: Optional[Path] = None) -> Path:
+    return Path(content_dir or language_dir()) / "phrases" / f"{area}.yml"
+
+
+def load_phrases(area: str, content_dir: Optional[Path] = None) -> Dict[str, Item]:
+    """The items of phrases/<area>.yml ({} when there is no such file)."""
+    path = phrase_file(area, content_dir)
+    return load_topic(path).items if path.is_file() else {}
+
+
+def load_templates(area: str, content_dir: Optional[Path] = None) -> dict:
+    """The `templates` of phrases/<area>.yml: nested fragments a module fills in."""
+    data = yaml.safe_load(phrase_file(area, content_dir).read_text(encoding="utf-8")) or {}
+    return data["templates"]
+
+
+@lru_cache(maxsize=None)
+def phrase(area: str, name: str) -> str:
+    """One phrase of phrases/<area>.yml, in the configured language, read once."""
+    return " ".join(load_phrases(area)[name].chunks)
 
 
 @lru_cache(maxsize=1)

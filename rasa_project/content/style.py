@@ -35,6 +35,15 @@ def _said_once(text: str) -> List[str]:
     ]
 
 
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def fragment_problems(text: str) -> List[str]:
+    """The rules that hold for a part of a sentence, such as a template with {placeholders}."""
+    bare = _PLACEHOLDER.sub("x", text)
+    return [message for pattern, message in _CHECKS if pattern.search(bare)]
+
+
 def sentences(text: str) -> List[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 

@@ -1,25 +1,22 @@
-"""Say a search result aloud: every word comes from phrases.yml, Python only arranges them."""
+"""Say a search result aloud: every word comes from content/<language>/phrases/meetings.yml,
+Python only arranges them."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 from typing import List, Optional
 from urllib.parse import urlsplit
 
-import yaml
+from rasa_project.content.library import load_templates
 
 from . import when as when_mod
 from .model import ONLINE, Meeting
 from .search import Hit, SearchResult
 
-PHRASES = Path(__file__).with_name("phrases.yml")
-
-
 @lru_cache(maxsize=1)
 def phrases() -> dict:
-    return yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
+    return load_templates("meetings")
 
 
 def answer(result: SearchResult, now: datetime) -> str:

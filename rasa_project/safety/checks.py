@@ -54,17 +54,17 @@ def check_walkthrough(policy: SafetyPolicy, intents: Iterable[str], dialogue: Di
     return problems
 
 
-def check_fallbacks(policy: SafetyPolicy, text_of: Callable[[str, str], str]) -> List[str]:
+def check_fallbacks(policy: SafetyPolicy, text_of: Callable[[str, str], List[str]]) -> List[str]:
     """Every fallback names a text that exists and carries the 911 reminder first."""
     problems = []
     for situation, ref in sorted(policy.fallbacks.items()):
         store, _, name = ref.partition(":")
         try:
-            text = text_of(store, name)
+            texts = text_of(store, name)
         except (KeyError, FileNotFoundError, TypeError, StopIteration):
             problems.append(f"policy.yml: fallback `{situation}` names {ref}, which does not exist")
             continue
-        if REMINDER not in text.split(".")[0].lower():
+        if any(REMINDER not in text.split(".")[0].lower() for text in texts):
             problems.append(f"policy.yml: fallback `{situation}` ({ref}) must say \"call 911\" in its first sentence")
     return problems
 
