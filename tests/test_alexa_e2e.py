@@ -71,11 +71,9 @@ def test_session_end_is_acknowledged_without_speech(rasa_server, session):
 def test_a_naloxone_step_on_alexa_says_how_the_checkin_works_there(rasa_server, session):
     """A skill cannot speak first: after the naloxone step the person is told to tell it
     about their breathing in about two minutes (issue 12)."""
-    import yaml
-    from pathlib import Path
+    from rasa_project.content.library import phrase as content_phrase
 
-    checkin = yaml.safe_load((Path(__file__).parents[1] / "rasa_project/channels/alexa.yml").read_text())
-    phrase = checkin["speech"]["checkin"]["text"]
+    phrase = content_phrase("alexa", "checkin")
     first = speech(post(rasa_server, envelope("catch_all", session, "she is not breathing")))
     assert first.startswith("Call 911") and phrase not in first
     second = speech(post(rasa_server, envelope("catch_all", session, "next")))
