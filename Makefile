@@ -81,10 +81,10 @@ test-fast: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(STAMPS)/voice
 	$(PY) -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m rasa_project.bench
+	$(PY) -m bench
 
 known-failures: setup
-	$(PY) -m rasa_project.bench.misses --write
+	$(PY) -m bench.misses --write
 
 intent: $(STAMPS)/venv
 	$(PY) -m rasa_project.scaffold $(NAME) $(if $(ACTION),--action)

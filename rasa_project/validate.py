@@ -169,9 +169,6 @@ def _text_of(project: Project, domain: dict, store: str, name: str) -> List[str]
     """Every wording of the text `store:name` (one per variation or language)."""
     if store == "domain":
         return [v["text"] for v in domain["responses"][name]]
-    if store == "voice":
-        items = project.yaml("rasa_project/voice/phrases.yml")["items"]
-        return [" ".join(str(next(i for i in items if i["id"] == name)["text"]).split())]
     # a phrase area: content/<language>/phrases/<store>.yml, in every language there is
     texts = [" ".join(load_phrases(store, folder)[name].chunks) for folder in languages(project)]
     if not texts:

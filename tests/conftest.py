@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import stack
-from rasa_project.bench.stack import free_port  # noqa: F401  (tests import it from here)
+from rasa_project import stack
+from rasa_project.stack import free_port  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "assistant.tar.gz"

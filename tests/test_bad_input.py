@@ -15,7 +15,7 @@ import requests
 from channels.alexa_support import catch_all, spoken, ssml_of
 from conftest import CALL_911, JUNK, LOG_DIR, texts
 from rasa_project import servers
-from rasa_project.bench import stack
+from rasa_project import stack
 
 
 # --- the real server ----------------------------------------------------------------------

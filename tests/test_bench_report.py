@@ -2,7 +2,7 @@
 (The figures here are made up; `make bench` measures the real ones.)"""
 from __future__ import annotations
 
-from rasa_project.bench import report
+from bench import report
 
 
 def scores(load_seconds: float) -> dict:

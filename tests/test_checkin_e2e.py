@@ -16,8 +16,8 @@ import pytest
 
 from conftest import LOG_DIR, conversation, free_port
 from rasa_project import servers
-from rasa_project.bench import stack
-from rasa_project.client import RasaClient
+from rasa_project import stack
+from rasa_project.voice.client import RasaClient
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def checkin_servers(model_path, tmp_path_factory):
     actions.env["ASSISTANT_CHECKIN_SECONDS"] = str(CHECKIN_SECONDS)
     callback_port = free_port()
     # Rasa's callback channel posts every conversation's messages to this one URL.
-    credentials = stack.write_credentials(tmp, {"rest": None, "callback": {"url": f"http://127.0.0.1:{callback_port}/bot"}})
+    credentials = stack.write_credentials(tmp, {stack.SAFE_REST: None, stack.SAFE_CALLBACK: {"url": f"http://127.0.0.1:{callback_port}/bot"}})
     endpoints = servers.endpoints_for(actions.port, out_dir=tmp)
     rasa = servers.rasa_server(free_port(), model=model_path, endpoints=endpoints,
                                credentials=credentials, log_dir=LOG_DIR)

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from conftest import CALL_911, LOG_DIR, ROOT, conversation, talk, texts
 from rasa_project import servers
-from rasa_project.bench import stack
+from rasa_project import stack
 from rasa_project.content.library import default_library
 
 pytestmark = pytest.mark.slow

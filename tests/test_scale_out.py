@@ -13,7 +13,7 @@ import yaml
 
 from conftest import LOG_DIR, ROOT, conversation, talk, texts
 from rasa_project import servers
-from rasa_project.bench import stack
+from rasa_project import stack
 from rasa_project.content.library import default_library
 
 

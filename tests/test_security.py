@@ -20,7 +20,7 @@ import requests
 
 from conftest import LOG_DIR, ROOT, talk, texts
 from rasa_project import servers
-from rasa_project.bench import stack
+from rasa_project import stack
 
 AUDIT_REPORT = ROOT / "results" / "pip-audit.md"
 API_PATHS = ["/status", "/domain", "/conversations/someone/tracker"]

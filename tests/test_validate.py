@@ -16,8 +16,7 @@ def test_project_passes_its_own_checks():
 
 @pytest.fixture
 def copy(tmp_path):
-    for name in ("domain.yml", "data", "content", "tests/intents", "actions", "rasa_project/safety/policy.yml",
-                 "rasa_project/voice/phrases.yml"):
+    for name in ("domain.yml", "data", "content", "tests/intents", "actions", "rasa_project/safety/policy.yml"):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():

@@ -49,7 +49,7 @@ def sentences(text: str) -> List[str]:
 
 
 def problems(text: str) -> List[str]:
-    found = [message for pattern, message in _CHECKS if pattern.search(text)]
+    found = fragment_problems(text)
     found.extend(_said_once(text))
     if not text.strip():
         found.append("is empty")

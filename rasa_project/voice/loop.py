@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO, Tuple, Union
 
-from rasa_project.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaClient, local_answer
+from rasa_project.voice.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaClient, local_answer
 from rasa_project.voice import commands, mic, phrases, stt, tts, turns
 from rasa_project.voice import spotter as danger_spotter
 from rasa_project.voice.audio import Utterance

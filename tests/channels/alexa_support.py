@@ -25,7 +25,7 @@ from cryptography.x509.oid import NameOID
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
-from rasa_project.bench.stack import free_port
+from rasa_project.stack import free_port
 from rasa_project.channels.alexa import AlexaInput, AlexaSettings
 from rasa_project.channels.verify import AlexaVerifier, TrustStore, VerificationError
 

@@ -17,7 +17,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 
 from conftest import JUNK, ROOT
-from rasa_project.bench import stack
+from rasa_project import stack
 from rasa_project.channels import safe_rest, user_text
 from rasa_project.channels.alexa_turn import unavailable_text
 from rasa_project.channels.safe_rest import FALLBACK_TRIGGER, SafeRestInput

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from rasa_project.meetings import bench, feeds, search
+from bench import meetings as bench
+from rasa_project.meetings import feeds, search
 from rasa_project.meetings.__main__ import main
 from rasa_project.meetings.model import UNKNOWN
 from rasa_project.meetings.sources import PROJECT_ROOT, load_sources
@@ -98,7 +99,7 @@ def test_importing_does_no_work():
     import subprocess
     import sys
 
-    code = ("import sys, actions.find_meeting, rasa_project.meetings.__main__, rasa_project.meetings.bench;"
+    code = ("import sys, actions.find_meeting, rasa_project.meetings.__main__, bench.meetings;"
             "from rasa_project.meetings import feeds;"
             "print('zipcodes' in sys.modules, feeds.DEFAULT._catalog is None)")
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)

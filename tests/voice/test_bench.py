@@ -1,5 +1,5 @@
-"""The speech benchmark runs end to end (on a few utterances; `python -m rasa_project.voice.bench` does 40+)."""
-from rasa_project.voice import bench
+"""The speech benchmark runs end to end (on a few utterances; `python -m bench.voice` does 40+)."""
+from bench import voice as bench
 
 from .fake_rasa import FakeRasa
 from .voice_support import FIXTURE_NLU

@@ -4,7 +4,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from rasa_project.client import RasaClient
+from rasa_project.voice.client import RasaClient
 
 from .fake_rasa import EMERGENCY_ANSWER, FakeRasa
 from .voice_support import free_port
@@ -20,22 +20,13 @@ def test_rest_channel_round_trip():
     assert rasa.received == [{"sender": "kim", "message": "someone is not breathing"}]
 
 
-def test_a_leading_slash_cannot_trigger_an_intent():
-    with FakeRasa() as rasa:
-        RasaClient(rasa.url, mode="rest").send("/stop_walkthrough{\"x\": 1}")
-    assert not rasa.received[0]["message"].startswith("/")
-
-
-def test_the_client_sends_what_the_channels_send():
-    # One function for all ways in (tests/channels/test_user_text.py): a 100 KB text is cut
-    # to about 1,000 characters and keeps a late danger cue.
-    from rasa_project.channels.user_text import neutralize
-
-    words = "lorem ipsum " * 9000 + "he is not breathing"
+def test_the_client_sends_the_words_as_said_the_server_cleans_them():
+    # Input cleaning has one place, on the server, for every channel (callback included:
+    # tests/channels/test_safe_callback.py); the front end does not clean twice.
+    words = "/stop_walkthrough{\"x\": 1}"
     with FakeRasa() as rasa:
         RasaClient(rasa.url, mode="rest").send(words)
-    sent = rasa.received[0]["message"]
-    assert sent == neutralize(words) and len(sent) < 1500 and "he is not breathing" in sent
+    assert rasa.received[0]["message"] == words
 
 
 def test_unreachable_server_gives_the_local_safety_answer():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rasa_project.client import RasaClient
+from rasa_project.voice.client import RasaClient
 from rasa_project.voice import tts
 from rasa_project.voice.audio import Utterance, read_wav
 from rasa_project.voice.loop import Session, main

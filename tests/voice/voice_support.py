@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from rasa_project.bench.stack import free_port  # noqa: F401  (the voice tests import it from here)
+from rasa_project.stack import free_port  # noqa: F401  (the voice tests import it from here)
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_NLU = HERE / "fixtures" / "nlu"  # small and frozen; the real data/nlu keeps changing

@@ -1,6 +1,6 @@
 """List the held-out utterances the trained model gets wrong: tests/known_failures.yml.
 
-    python -m rasa_project.bench.misses [--write]    (make known-failures)
+    python -m bench.misses [--write]    (make known-failures)
 
 Without --write it prints the misses. With --write it rewrites tests/known_failures.yml,
 unless an emergency or crisis utterance is missed: those are never listed, they must be
@@ -18,7 +18,7 @@ from typing import Dict, List
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import nlu
+from bench import nlu
 from rasa_project.nlu import intent_tests
 from rasa_project.nlu.intent_tests import TEST_DIR
 from rasa_project.safety.policy import policy
@@ -46,7 +46,7 @@ def misses(model: Path, folder: Path = TEST_DIR) -> Dict[str, List[str]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rasa_project.bench.misses")
+    parser = argparse.ArgumentParser(prog="python -m bench.misses")
     parser.add_argument("--model", type=Path, default=servers.DEFAULT_MODEL)
     parser.add_argument("--write", action="store_true", help=f"rewrite {OUT.relative_to(servers.PROJECT_ROOT)}")
     args = parser.parse_args(argv)

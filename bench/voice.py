@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import yaml
 
+from rasa_project.nlu import intent_tests as held_out
 from rasa_project.voice import build_lm, corpus, tts
 from rasa_project.voice.audio import read_wav
 from rasa_project.voice.stt import SphinxRecognizer
@@ -43,15 +43,9 @@ class Sample:
 def intent_tests(intents_dir: Path = INTENTS_DIR) -> Tuple[Dict[str, List[str]], Dict[str, str]]:
     """From the intent test files: intent -> utterances, and intent -> the words its answer
     must start with."""
-    utterances: Dict[str, List[str]] = {}
-    first_words: Dict[str, str] = {}
-    for path in sorted(Path(intents_dir).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if data.get("intent") and data.get("utterances"):
-            utterances[str(data["intent"])] = [str(u) for u in data["utterances"]]
-        if data.get("intent") and data.get("first_words"):
-            first_words[str(data["intent"])] = str(data["first_words"])
-    return utterances, first_words
+    tests = held_out.load_all(intents_dir)
+    return ({t.intent: list(t.utterances) for t in tests if t.utterances},
+            {t.intent: t.first_words for t in tests if t.first_words})
 
 
 def held_out_utterances(
@@ -115,7 +109,7 @@ def tts_first_audio(work: Path) -> Dict[str, float]:
 def answer_latency(rasa_url: str, recognizer, samples: List[Sample], work: Path) -> Optional[dict]:
     """The whole turn for the samples whose answer must start with given words (the emergency):
     end of the WAV -> recognized -> Rasa REST -> first answer audio written."""
-    from rasa_project.client import RasaClient
+    from rasa_project.voice.client import RasaClient
     from rasa_project.voice.audio import Utterance
     from rasa_project.voice.loop import Session
 

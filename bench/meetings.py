@@ -1,6 +1,6 @@
 """Time loading and searching 5,000 generated meetings in each feed format.
 
-    python -m rasa_project.meetings.bench
+    python -m bench.meetings
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import feeds, search
-from .sources import load_sources
+from rasa_project.meetings import feeds, search
+from rasa_project.meetings.sources import load_sources
 
 SIZE = 5000
 QUERIES = 100

@@ -1,6 +1,6 @@
 """Run every measurement, write results/benchmark.{md,json,png} and print a summary.
 
-    python -m rasa_project.bench [--samples 30] [--conversations 50] [--load-seconds 30]
+    python -m bench [--samples 30] [--conversations 50] [--load-seconds 30]
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from typing import Any, Callable, Dict, Optional
 import yaml
 
 from rasa_project import servers
-from rasa_project.bench import answers, heldout, latency, load, nlu, report, stack, startup, training
+from bench import answers, heldout, latency, load, nlu, report, startup, training
+from rasa_project import stack
 
 ROOT = servers.PROJECT_ROOT
 LOG_DIR = ROOT / "var" / "log" / "bench"
@@ -124,13 +125,13 @@ def measure_servers(run: Run, tmp: Path, model: Path, samples: int, conversation
 
 def voice_figures(rasa_url: str) -> Any:
     try:
-        module = importlib.import_module("rasa_project.voice.bench")
+        module = importlib.import_module("bench.voice")
     except ModuleNotFoundError as error:
-        if error.name not in ("rasa_project.voice.bench", "rasa_project.voice"):
+        if error.name not in ("bench.voice", "rasa_project.voice"):
             raise
         return "not available"
     if not callable(getattr(module, "run", None)):
-        return "not available (rasa_project.voice.bench has no run(rasa_url))"
+        return "not available (bench.voice has no run(rasa_url))"
     return module.run(rasa_url)
 
 
@@ -187,7 +188,7 @@ def stale_model(model: Path) -> Optional[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rasa_project.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--model", type=Path, default=servers.DEFAULT_MODEL)
     parser.add_argument("--samples", type=int, default=30, help="timed turns per kind")
     parser.add_argument("--conversations", type=int, default=50)

@@ -10,7 +10,6 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Optional
 
-from rasa_project.channels.user_text import neutralize
 from rasa_project.voice import phrases
 
 log = logging.getLogger(__name__)
@@ -136,8 +135,7 @@ class RasaClient:
             return False
 
     def send(self, text: str) -> List[Message]:
-        # A leading "/" makes Rasa read the text as an intent with slots; a person's words never are.
-        text = neutralize(text)
+        # Sent as said: the server's channels clean every way in alike (channels/user_text.py).
         try:
             if self.receiver and self._start_receiver():
                 messages = self._send_callback(text)

@@ -31,7 +31,7 @@ def markdown(f: Dict, png: str) -> str:
     lines = [
         "# Benchmark",
         "",
-        f"One run of `make bench` (`python -m rasa_project.bench`) on {run['started']}: "
+        f"One run of `make bench` (`python -m bench`) on {run['started']}: "
         f"{run['cpus']} CPUs, load average {run['load_before']} before and {run['load_after']} after "
         f"(other work shared the machine), Rasa {run['rasa']}, model `{run['model']}`. "
         f"Whole run: {run['seconds']:.0f} s. Figures in `benchmark.json`, plot in `{png}`.",
@@ -159,7 +159,7 @@ def markdown(f: Dict, png: str) -> str:
     lines += ["## Voice", ""]
     voice = f.get("voice")
     if isinstance(voice, dict):
-        lines += ["From `rasa_project.voice.bench.run(rasa_url)`:", "", "```json",
+        lines += ["From `bench.voice.run(rasa_url)`:", "", "```json",
                   json.dumps(_rounded(voice), indent=1), "```", ""]
     else:
         lines += [f"voice figures: {voice}", ""]

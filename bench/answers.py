@@ -7,9 +7,9 @@ from typing import Dict, List
 
 import aiohttp
 
-from rasa_project.bench.heldout import Example
-from rasa_project.bench.latency import say
-from rasa_project.bench.nlu import EMERGENCY
+from bench.heldout import Example
+from bench.latency import say
+from bench.nlu import EMERGENCY
 
 CALL_911 = "Call 911"
 

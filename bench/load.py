@@ -10,7 +10,7 @@ from typing import Dict, List
 
 import aiohttp
 
-from rasa_project.bench.latency import WEBHOOK, timings_ms
+from bench.latency import WEBHOOK, timings_ms
 
 # Each conversation repeats this script; "someone isn't breathing" must answer "Call 911" first.
 SCRIPT = [

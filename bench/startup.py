@@ -15,7 +15,7 @@ import time
 from typing import Dict, List
 
 from rasa_project import servers
-from rasa_project.bench.stack import free_port
+from rasa_project.stack import free_port
 
 EMERGENCY = "someone isn't breathing"
 

@@ -1,7 +1,7 @@
 """Per-voice figures for the ears: pocketsphinx and Whisper side by side on held-out sentences
 spoken by espeak-ng (en-us, en-gb) and a neural Piper voice; WER, intent accuracy after
 recognition, emergencies answered "Call 911" first, recognition p50/p95, end of speech to the
-first "Call 911" audio. `python -m rasa_project.voice.ears_bench --rasa-url URL`."""
+first "Call 911" audio. `python -m bench.ears --rasa-url URL`."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +14,8 @@ import wave
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from rasa_project.voice import bench, spotter, stt, tts
+from bench import voice as bench
+from rasa_project.voice import spotter, stt, tts
 from rasa_project.voice.audio import Utterance, read_wav
 
 RECOGNIZERS = ("sphinx", "whisper")
@@ -56,7 +57,7 @@ def percentile(values: List[float], p: float) -> Optional[float]:
 
 def emergency_turns(rasa_url: str, recognizer, danger: spotter.DangerSpotter, wavs: List[Path], work: Path) -> dict:
     """The whole turn, as the loop does it: spotter, recognizer, Rasa REST, first answer audio."""
-    from rasa_project.client import RasaClient
+    from rasa_project.voice.client import RasaClient
     from rasa_project.voice.loop import CALL_911, Session
 
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), tts.FolderSink(), work / "answers")

@@ -9,7 +9,7 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from rasa_project.bench.heldout import Example
+from bench.heldout import Example
 
 EMERGENCY = "overdose_emergency"
 SEED = 7  # DIET seeded, so the stock figures are the same from run to run

@@ -1,0 +1,1 @@
+"""`python -m bench` (make bench): accuracy, latency and load, written to results/."""

@@ -1,1 +1,0 @@
-"""`python -m rasa_project.bench` (make bench): accuracy, latency and load, written to results/."""
