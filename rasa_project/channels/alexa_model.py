@@ -27,6 +27,7 @@ from rasa_project.channels.alexa_turn import (
     CATCH_ALL_SLOT,
     phrases,
 )
+from rasa_project.text import fold
 
 CHANNEL_KEY = "rasa_project.channels.alexa.AlexaInput"
 DEFAULT_ENDPOINT = "https://assistant.example.org/webhooks/alexa/webhook"
@@ -69,7 +70,7 @@ def carrier_samples(examples: Sequence[str]) -> List[str]:
     """'<first word> {utterance}' for each distinct speakable first word."""
     carriers = set()
     for example in examples:
-        words = example.lower().replace("’", "'").split()
+        words = fold(example).split()
         if len(words) > 1 and _SPOKEN_WORD.match(words[0]):
             carriers.add(words[0])
     return [f"{word} {{{CATCH_ALL_SLOT}}}" for word in sorted(carriers)]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from rasa_project.text import ALNUM, tokens
+
 PREFERRED_STATE = "MN"
 
 _WORD_DIGITS = {
@@ -50,7 +52,7 @@ class Place:
 
 def normalize(text: str) -> List[str]:
     """Lower-case words with punctuation dropped and common short forms spelled out."""
-    words = re.sub(r"[^a-z0-9]+", " ", (text or "").lower().replace("'", "")).split()
+    words = tokens(text, ALNUM, drop="'")
     return [_SHORT.get(w, w) for w in words]
 
 

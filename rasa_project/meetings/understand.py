@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, Optional
 
+from rasa_project.text import WORD_WITH_APOSTROPHES, normalize
+
 from . import places, when
 from .model import IN_PERSON, ONLINE
 
@@ -37,7 +39,7 @@ class Query:
 
 
 def _words(text: Optional[str]) -> str:
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", (text or "").lower().replace("-", " ")).split())
+    return normalize(text, WORD_WITH_APOSTROPHES)
 
 
 def fellowship_in(text: Optional[str], fellowships: Dict[str, Iterable[str]]) -> Optional[str]:

@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
+from rasa_project.text import LETTERS, normalize
+
 from .fields import DEFAULT_TIMEZONE
 
 NIGHT_ENDS = time(4, 0)
@@ -87,7 +89,7 @@ def parse(text: Optional[str], now: datetime) -> Optional[Window]:
 
 def _words(text: Optional[str]) -> str:
     """Lower-case letters and single spaces only: "Tomorrow, 7pm!" -> "tomorrow pm"."""
-    return " ".join(re.sub(r"[^a-z ]+", " ", (text or "").lower()).split())
+    return normalize(text, LETTERS)
 
 
 def _part(words: str) -> Optional[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from rasa_project.safety.rules import DEFAULT_PATTERNS, SPANS_KEY, SafetyRules, load_rules
+from rasa_project.text import fold, squash
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PIPELINE = PROJECT_ROOT / "build" / "safety_nlp"
@@ -22,7 +23,7 @@ class Verdict:
 
 def normalize(text: str) -> str:
     """Lower-case and straighten quotes so speech-recognition and typed text match alike."""
-    return " ".join(text.replace("\u2019", "'").replace("`", "'").lower().split())
+    return squash(fold(text))
 
 
 def decide(labels: frozenset, classifier_intent: Optional[str], rules: SafetyRules) -> Optional[str]:

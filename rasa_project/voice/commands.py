@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from rasa_project.text import normalize
+
 # Whole utterances only: "stop" ends the session, "please stop giving naloxone" does not.
 END = ("stop", "quit", "exit", "stop listening", "quit now")
 SLOWER = ("slower", "slow down", "speak slower", "talk slower", "slower please")
@@ -11,7 +13,7 @@ FASTER = ("faster", "speed up", "speak faster", "talk faster", "faster please")
 
 def match(utterance: str) -> Optional[str]:
     """'end', 'slower', 'faster' or None for what a whole utterance asks of the front end."""
-    said = " ".join(utterance.lower().replace(".", " ").replace("!", " ").split())
+    said = normalize(utterance)
     for name, phrases in (("end", END), ("slower", SLOWER), ("faster", FASTER)):
         if said in phrases:
             return name

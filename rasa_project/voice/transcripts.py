@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rasa_project.text import normalize as normalize_words
+
 _DIALED = re.compile(r"\b(\d)(?:[-. ](\d))(?:[-. ](\d))\b")  # "9-1-1", "9 1 1" -> "911"
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 
 
 @dataclass
@@ -21,6 +22,4 @@ class Transcript:
 def normalize(text: str) -> str:
     """Lower case, no punctuation (Whisper writes "Call 911." and "He's not breathing!"),
     apostrophes and hyphens inside words kept: "he's not breathing", "nar-anon", "call 911"."""
-    text = text.lower().replace("\u2019", "'").replace("`", "'")
-    text = _DIALED.sub(r"\1\2\3", text)
-    return " ".join(_WORD.findall(text))
+    return normalize_words(_DIALED.sub(r"\1\2\3", text))
