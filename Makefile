@@ -87,7 +87,7 @@ known-failures: setup
 	$(PY) -m bench.misses --write
 
 intent: $(STAMPS)/venv
-	$(PY) -m rasa_project.scaffold $(NAME) $(if $(ACTION),--action)
+	$(PY) -m rasa_project.scaffold $(NAME) $(if $(filter 1 yes true,$(ACTION)),--action)
 
 lock: $(STAMPS)/venv
 	$(PY) -m pip install -q -r requirements.in

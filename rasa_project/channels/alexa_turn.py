@@ -33,7 +33,7 @@ ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
 
 
 @dataclass(frozen=True)
-class Turn:
+class AlexaTurn:
     """The channel's plan for one request."""
 
     kind: str  # request type or Alexa intent name; safe to log (never the user's words)
@@ -60,27 +60,27 @@ def slot_value(envelope: Mapping[str, Any], slot: str = CATCH_ALL_SLOT) -> str:
     return value if isinstance(value, str) else ""
 
 
-def plan_turn(envelope: Mapping[str, Any]) -> Turn:
+def plan_turn(envelope: Mapping[str, Any]) -> AlexaTurn:
     """Map an Alexa request to one Rasa message; unknown input never drops the session."""
     request_type = _get(envelope, "request", "type")
     if request_type == "LaunchRequest":
-        return Turn("LaunchRequest", trigger("greet"))
+        return AlexaTurn("LaunchRequest", trigger("greet"))
     if request_type == "IntentRequest":
         intent = _get(envelope, "request", "intent", "name")
         if intent == CATCH_ALL_INTENT:
             words = neutralize(slot_value(envelope))
-            return Turn(CATCH_ALL_INTENT, words or trigger("nlu_fallback"))
+            return AlexaTurn(CATCH_ALL_INTENT, words or trigger("nlu_fallback"))
         if intent in BUILT_IN_TRIGGERS:
-            return Turn(
+            return AlexaTurn(
                 intent,
                 trigger(BUILT_IN_TRIGGERS[intent]),
                 end_session=intent in ENDS_SESSION,
                 repeat=intent == "AMAZON.RepeatIntent",
             )
-        return Turn("UnknownIntent", trigger("nlu_fallback"))
+        return AlexaTurn("UnknownIntent", trigger("nlu_fallback"))
     # SessionEndedRequest, System.ExceptionEncountered, ...: no speech is allowed.
     known = isinstance(request_type, str) and _REQUEST_TYPE.fullmatch(request_type)
-    return Turn(request_type if known else "OtherRequest", None)
+    return AlexaTurn(request_type if known else "OtherRequest", None)
 
 
 def sender_id(envelope: Mapping[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Words the front end acts on itself, before (or besides) asking the assistant."""
+"""Words the front end acts on itself instead of asking the assistant: only ending the
+session. Everything else, "slower" and "faster" included, is the assistant's to answer."""
 from __future__ import annotations
 
 from typing import Optional
@@ -7,19 +8,13 @@ from rasa_project.text import normalize
 
 # Whole utterances only: "stop" ends the session, "please stop giving naloxone" does not.
 END = ("stop", "quit", "exit", "stop listening", "quit now")
-SLOWER = ("slower", "slow down", "speak slower", "talk slower", "slower please")
-FASTER = ("faster", "speed up", "speak faster", "talk faster", "faster please")
 
 
 def match(utterance: str) -> Optional[str]:
-    """'end', 'slower', 'faster' or None for what a whole utterance asks of the front end."""
-    said = normalize(utterance)
-    for name, phrases in (("end", END), ("slower", SLOWER), ("faster", FASTER)):
-        if said in phrases:
-            return name
-    return None
+    """'end' or None for what a whole utterance asks of the front end."""
+    return "end" if normalize(utterance) in END else None
 
 
 def phrases() -> tuple:
     """Every command phrase, so the recognizer's domain model can hear them."""
-    return END + SLOWER + FASTER
+    return END

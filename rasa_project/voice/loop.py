@@ -12,7 +12,7 @@ from rasa_project.voice.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaC
 from rasa_project.voice import commands, mic, phrases, stt, tts, turns
 from rasa_project.voice import spotter as danger_spotter
 from rasa_project.voice.audio import Utterance
-from rasa_project.voice.turns import Turn
+from rasa_project.voice.turns import SpokenOrTyped
 
 log = logging.getLogger(__name__)
 CALL_911 = "Call 911"  # an answer sentence starting so is the one the latency figure waits for
@@ -54,7 +54,7 @@ class Session:
     latencies: List[float] = field(default_factory=list)  # end of speech -> first answer audio, seconds
     call_911_latencies: List[float] = field(default_factory=list)  # end of speech -> first "Call 911" audio
 
-    def handle(self, turn: Turn) -> bool:
+    def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
         early = self._spot(turn) if isinstance(turn, Utterance) else None
@@ -64,16 +64,13 @@ class Session:
             return True
         if not text:
             return True
-        command = commands.match(text)
-        if command == "end":
+        if commands.match(text) == "end":
             self.speaker.stop()
             return False
-        if command:
-            self._change_rate(command)
         messages = self.client.send(text)
         if unsure and not early:
             messages = keep_reminder(messages)
-        self.answer(messages, heard_at, rate_changed=bool(command), early=early)
+        self.answer(messages, heard_at, early=early)
         return True
 
     def _spot(self, utterance: Utterance) -> Optional[tts.Spoken]:
@@ -95,14 +92,16 @@ class Session:
             print(f"[heard ({transcript.model}, {transcript.seconds:.2f} s)] {transcript.text}", file=sys.stderr)
         return transcript.text or None, transcript.unsure
 
-    def answer(self, messages: List[Message], heard_at: Optional[float] = None, rate_changed: bool = False,
+    def answer(self, messages: List[Message], heard_at: Optional[float] = None,
                early: Optional[tts.Spoken] = None) -> None:
         spoken = [early] if early else []
         if early:
             messages = without_first_sentence(messages, early.text)
         for message in messages:
+            # The speech rate has one owner: the assistant's answer ("slower" is an intent whose
+            # response carries custom speech_rate); the front end only applies it.
             rate = (message.get("custom") or {}).get("speech_rate") if isinstance(message.get("custom"), dict) else None
-            if rate and not rate_changed:
+            if rate:
                 self._change_rate(rate)
             said = self.present(message)
             if said:
@@ -184,7 +183,7 @@ def main(argv: List[str], rasa_url: str = DEFAULT_URL) -> int:
 
 
 def run(session: Session, args: argparse.Namespace, notice: Callable[[str], None]) -> None:
-    source: Optional[Iterator[Turn]] = None
+    source: Optional[Iterator[SpokenOrTyped]] = None
     microphone = None
     if args.audio:
         source = turns.files(args.audio)

@@ -11,7 +11,7 @@ from typing import Iterator, List, Optional, TextIO, Union
 from rasa_project.voice import mic as microphone
 from rasa_project.voice.audio import Utterance, read_wav, stream_utterances
 
-Turn = Union[str, Utterance]  # typed text, or audio to recognize
+SpokenOrTyped = Union[str, Utterance]  # typed text, or audio to recognize
 _END = object()
 
 
@@ -35,15 +35,15 @@ def files(paths: List[str]) -> Iterator[Utterance]:
         yield Utterance(audio, ended_at=time.monotonic())
 
 
-def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None,
-           handled: Optional[threading.Event] = None) -> Iterator[Turn]:
+def merged(*sources: Iterator[SpokenOrTyped], ends_with: Optional[int] = None,
+           handled: Optional[threading.Event] = None) -> Iterator[SpokenOrTyped]:
     """Turns from several sources as they come, each read in its own thread. The merge ends
     when source number `ends_with` ends (None: when all have ended); the keyboard running
     dry (stdin closed) does not stop the microphone. `handled` is set each time the consumer
     comes back for the next turn: the previous one has been answered."""
     turns: "queue.Queue" = queue.Queue()
 
-    def pump(number: int, source: Iterator[Turn]) -> None:
+    def pump(number: int, source: Iterator[SpokenOrTyped]) -> None:
         try:
             for turn in source:
                 turns.put(turn)
@@ -65,7 +65,7 @@ def merged(*sources: Iterator[Turn], ends_with: Optional[int] = None,
             handled.set()
 
 
-def listening(mic: microphone.Microphone, speaker, stdin: TextIO) -> Iterator[Turn]:
+def listening(mic: microphone.Microphone, speaker, stdin: TextIO) -> Iterator[SpokenOrTyped]:
     """The microphone, with typing still possible beside it."""
     handled = threading.Event()
     handled.set()

@@ -17,6 +17,8 @@ def answer_for(text: str) -> List[Dict]:
         return [{"text": EMERGENCY_ANSWER}, {"text": "Check if they respond."}]
     if "slower" in text:
         return [{"text": "Okay. I will speak more slowly.", "custom": {"speech_rate": "slower"}}]
+    if "faster" in text:
+        return [{"text": "Okay, I will speak faster.", "custom": {"speech_rate": "faster"}}]
     return [{"text": OTHER_ANSWER}]
 
 

@@ -143,8 +143,8 @@ def test_unprompted_reminder_is_printed_and_spoken(domain_model, tmp_path):
 
 
 @pytest.mark.parametrize("said, rates", [("slower", [132]), ("can you go slower", [132]), ("faster", [206])])
-def test_rate_changes_once_whether_asked_locally_or_by_rasa(tmp_path, said, rates):
-    """'slower' is a local command and Rasa's answer carries speech_rate too: applied once."""
+def test_the_assistants_answer_owns_the_speech_rate(tmp_path, said, rates):
+    """The rate has one owner: Rasa's answer carries speech_rate and the front end applies it once."""
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), tts.FolderSink(), tmp_path / "audio")
     with FakeRasa() as rasa:
         session = Session(RasaClient(rasa.url, mode="rest"), speaker, out=io.StringIO())
