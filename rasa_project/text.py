@@ -35,6 +35,12 @@ def tokens(text: str, word: str = WORD, drop: str = "") -> List[str]:
     return re.findall(word, folded)
 
 
+def sentences(text: str) -> List[str]:
+    """Split where a sentence ends (., ! or ? and a space): the one splitter for speech
+    style checks, speech synthesis and SSML."""
+    return [part for part in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if part]
+
+
 def normalize(text: str, word: str = WORD) -> str:
     """The words of `text`, single-spaced: "He's NOT breathing!" -> "he's not breathing"."""
     return " ".join(tokens(text, word))

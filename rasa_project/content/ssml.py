@@ -4,16 +4,14 @@ from __future__ import annotations
 import re
 from typing import List, Sequence
 
+from rasa_project.content import numbers
+from rasa_project.text import sentences as split_sentences
+
 MAX_SSML_CHARS = 8000  # Alexa refuses outputSpeech of 8,000 characters or more
 BREAK = '<break time="400ms"/>'
 _OPEN, _CLOSE = "<speak>", "</speak>"
 
-# Short service codes are read digit by digit ("nine one one"), never as a quantity.
-_SHORT_CODE = r"(?<![\w$.-])(?:911|988|211|9-1-1|9-8-8|2-1-1)(?![\w-]|\.\d)"
-# North American numbers: 1-800-662-4357, (800) 662-4357, 800.662.4357, 8006624357.
-_PHONE = r"(?<![\w$])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\d{3}[-. ]?)\d{3}[-. ]?\d{4}(?!\w)"
-_NUMBER_RE = re.compile(f"(?P<code>{_SHORT_CODE})|(?P<phone>{_PHONE})")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_NUMBER_RE = re.compile(f"(?P<code>{numbers.SHORT_CODE.pattern})|(?P<phone>{numbers.PHONE.pattern})")
 # Characters XML 1.0 forbids, and markdown emphasis that must not be read aloud.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
@@ -51,7 +49,7 @@ def render_sentence(text: str) -> str:
 
 def sentences(text: str) -> List[str]:
     """Split a message where a sentence ends, so truncation never cuts mid-sentence."""
-    return [part for part in _SENTENCE_END.split(clean(text)) if part]
+    return split_sentences(clean(text))
 
 
 def _cut_words(text: str, budget: int) -> str:

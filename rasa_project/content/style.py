@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import List
 
+from rasa_project.text import sentences as split_sentences
+
 MAX_SENTENCE_WORDS = 25
 MAX_CHUNK_WORDS = 80
 
@@ -44,8 +46,7 @@ def fragment_problems(text: str) -> List[str]:
     return [message for pattern, message in _CHECKS if pattern.search(bare)]
 
 
-def sentences(text: str) -> List[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+sentences = split_sentences  # the one splitter, rasa_project/text.py
 
 
 def problems(text: str) -> List[str]:

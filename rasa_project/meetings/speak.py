@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import List, Optional
 from urllib.parse import urlsplit
 
+from rasa_project.content import numbers
 from rasa_project.content.library import load_templates
 
 from . import when as when_mod
@@ -127,19 +128,11 @@ def join_phrase(m: Meeting) -> str:
 def phone_digits(number: str) -> str:
     """"+1 612-555-0123,,123456#" -> "6 1 2, 5 5 5, 0 1 2 3, then enter 1 2 3, 4 5 6"."""
     main, _, rest = number.partition(",")
-    digits = re.sub(r"\D", "", main)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    groups = [digits[:3], digits[3:6], digits[6:]] if len(digits) == 10 else _threes(digits)
-    said = ", ".join(" ".join(g) for g in groups if g)
-    code = re.sub(r"\D", "", rest)
+    said = numbers.said(numbers.phone_groups(main, with_country=False))
+    code = numbers.digits_of(rest)
     if code:
-        return phrases()["join"]["phone_code"].format(number=said, code=", ".join(" ".join(g) for g in _threes(code)))
+        return phrases()["join"]["phone_code"].format(number=said, code=numbers.said(numbers.threes(code)))
     return said
-
-
-def _threes(digits: str) -> List[str]:
-    return [digits[i : i + 3] for i in range(0, len(digits), 3)]
 
 
 def miles_phrase(distance: float) -> str:

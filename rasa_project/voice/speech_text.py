@@ -4,12 +4,9 @@ from __future__ import annotations
 import re
 from typing import List
 
-# 1-800-662-4357, (612) 555-0100, 612.555.0100, +1 800 662 4357
-_PHONE = re.compile(
-    r"(?<![\w-])(?:\+?(?P<country>1)[-. ]?)?\(?(?P<area>\d{3})\)?[-. ]?(?P<exchange>\d{3})[-. ](?P<line>\d{4})(?![\w-])"
-)
-# Numbers people dial, said digit by digit wherever they appear.
-_SHORT_CODES = re.compile(r"(?<![\w.,-])(911|988)(?![\w-]|[.,]\d)")
+from rasa_project.content import numbers
+from rasa_project.text import sentences as split_sentences
+
 # "call 211", "text 741741": a number right after a dialing verb is a number to dial.
 _DIALED = re.compile(r"(?i)\b(call|dial|text|phone|number is)(\s+)(\d{3,7})\b")
 # "2-3 minutes" -> "2 to 3 minutes" (espeak-ng says "two dash three").
@@ -19,27 +16,21 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*{1,2}|_{1,2}|`)(?=\S)(.+?)(?<=\S)\1")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.MULTILINE)
 _HEADING = re.compile(r"^\s*#+\s*", re.MULTILINE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
 
 
 def digits(number: str) -> str:
     """'4357' -> '4 3 5 7'."""
-    return " ".join(ch for ch in number if ch.isdigit())
-
-
-def _grouped(groups: List[str]) -> str:
-    return ", ".join(digits(g) for g in groups if g)
+    return numbers.spaced(number)
 
 
 def _phone(match: re.Match) -> str:
-    area = (match.group("country") or "") + match.group("area")
-    return _grouped([area, match.group("exchange"), match.group("line")])
+    return numbers.said(numbers.phone_groups(match.group()))
 
 
 def _dialed(match: re.Match) -> str:
     number = match.group(3)
     groups = [number] if len(number) <= 4 else [number[:3], number[3:]]
-    return f"{match.group(1)}{match.group(2)}{_grouped(groups)}"
+    return f"{match.group(1)}{match.group(2)}{numbers.said(groups)}"
 
 
 def _lines_to_sentences(text: str) -> str:
@@ -55,9 +46,9 @@ def render(text: str) -> str:
     text = _HEADING.sub("", _BULLET.sub("", text))
     text = _EMPHASIS.sub(r"\2", text)
     text = _lines_to_sentences(text)
-    text = _PHONE.sub(_phone, text)
+    text = numbers.PHONE.sub(_phone, text)
     text = _DIALED.sub(_dialed, text)
-    text = _SHORT_CODES.sub(lambda m: digits(m.group(1)), text)
+    text = numbers.SHORT_CODE.sub(lambda m: digits(m.group()), text)
     text = _RANGE.sub(r"\1 to \2", text)
     text = text.replace("&", " and ")
     return re.sub(r"\s+", " ", text).strip()
@@ -65,4 +56,4 @@ def render(text: str) -> str:
 
 def sentences(text: str) -> List[str]:
     """Split rendered text so the first sentence can be voiced before the rest is ready."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+    return split_sentences(text)
