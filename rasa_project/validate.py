@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set
 
 from rasa_project.content import style
-from rasa_project.content.checks import check_content, check_region_dates, languages, warn_old_dates, warn_unreviewed
+from rasa_project.content.checks import (
+    check_content, check_domain_responses, check_region_dates, languages, warn_old_dates, warn_unreviewed,
+)
 from rasa_project.content.library import load_phrases
 from rasa_project.nlu import intent_tests
 from rasa_project.project import PLACEHOLDER, Project, dialogue, dialogue_steps, names
@@ -192,6 +194,7 @@ def validate(root: Path = PROJECT_ROOT) -> List[str]:
         + check_responses(project, domain)
         + check_safety(project, domain)
         + check_content(project)
+        + check_domain_responses(project, domain)
         + check_region_dates(project)
     )
 

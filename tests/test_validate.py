@@ -143,3 +143,8 @@ def test_a_misspelled_key_in_an_intent_test_is_an_error(copy):
     path = copy / "tests/intents/crisis_suicidal.yml"
     edit_yaml(path, lambda d: d.update(first_word=d.pop("first_words")))
     assert any("crisis_suicidal.yml: unknown key(s) first_word" in p for p in validate(copy))
+
+
+def test_a_domain_response_that_differs_from_its_content_home_fails(copy):
+    edit_yaml(copy / "domain.yml", lambda d: d["responses"]["utter_thanks"][0].update(text="You're welcome!"))
+    assert "domain.yml: response `utter_thanks` says something other than content/en/phrases/responses.yml" in validate(copy)

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import List
 
 from rasa_project.content import style
-from rasa_project.content.library import load_library, load_topic
+from rasa_project.content.library import DEFAULT_LANGUAGE, load_library, load_phrases, load_topic
 from rasa_project.project import PLACEHOLDER, Project, dialogue_steps
 
 # Local facts (programs, meeting times, laws) older than this are named as warnings.
 AS_OF_MAX_AGE = datetime.timedelta(days=365)
+RESPONSES = "responses"  # phrases/responses.yml: the home of domain.yml's responses
 
 
 def languages(project: Project) -> List[Path]:
@@ -147,3 +148,23 @@ def warn_unreviewed(project: Project) -> List[str]:
                 f"{project.rel(path)}: not reviewed by a clinician (reviewed_by is empty): " + ", ".join(unsigned)
             )
     return warnings
+
+
+def check_domain_responses(project: Project, domain: dict) -> List[str]:
+    """domain.yml keeps only what must work without the action server; its home for review
+    is content/<default language>/phrases/responses.yml, and the two must say the same."""
+    home = f"content/{DEFAULT_LANGUAGE}/phrases/{RESPONSES}.yml"
+    items = load_phrases(RESPONSES, project.root / "content" / DEFAULT_LANGUAGE)
+    responses = domain.get("responses") or {}
+    problems = [f"{home}: `{name}` is not a response in domain.yml" for name in sorted(set(items) - set(responses))]
+    for name, variations in responses.items():
+        item = items.get(name)
+        if item is None:
+            problems.append(f"domain.yml: response `{name}` has no home in {home}")
+            continue
+        for variation in variations or []:
+            if variation.get("text") != " ".join(item.chunks):
+                problems.append(f"domain.yml: response `{name}` says something other than {home}")
+            if (variation.get("metadata") or {}).get("source") != item.source:
+                problems.append(f"domain.yml: response `{name}` names another source than {home}")
+    return problems
