@@ -120,9 +120,13 @@ class WavReader:
                 return fmt, (None if size >= 0x7F000000 else size)
             body = self._exactly(size + size % 2)
             if name == b"fmt ":
+                if len(body) < 16:
+                    raise ValueError("WAV fmt chunk cut short")
                 tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
                 if tag not in (1, 0xFFFE):
                     raise ValueError(f"WAV encoding {tag} is not PCM")
+                if not (channels and rate and bits in (8, 16, 24, 32)):
+                    raise ValueError(f"WAV format not usable ({channels} channels, {rate} Hz, {bits} bits)")
                 fmt = Format(rate=rate, width=bits // 8, channels=channels)
 
     def _body(self, fmt: Format, size: Optional[int]) -> Iterator[bytes]:

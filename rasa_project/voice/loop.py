@@ -186,7 +186,7 @@ def run(session: Session, args: argparse.Namespace, notice: Callable[[str], None
     source: Optional[Iterator[SpokenOrTyped]] = None
     microphone = None
     if args.audio:
-        source = turns.files(args.audio)
+        source = turns.files(args.audio, notice)
     elif not args.text:
         try:
             microphone = mic.Microphone(args.pause).open()

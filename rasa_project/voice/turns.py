@@ -3,13 +3,14 @@ microphone and the keyboard together."""
 from __future__ import annotations
 
 import queue
+import struct
 import sys
 import threading
 import time
-from typing import Iterator, List, Optional, TextIO, Union
+from typing import Callable, Iterator, List, Optional, TextIO, Union
 
 from rasa_project.voice import mic as microphone
-from rasa_project.voice.audio import Utterance, read_wav, stream_utterances
+from rasa_project.voice.audio import Audio, Utterance, read_wav, stream_utterances
 
 SpokenOrTyped = Union[str, Utterance]  # typed text, or audio to recognize
 _END = object()
@@ -25,12 +26,23 @@ def typed(stdin: TextIO, prompt: bool) -> Iterator[str]:
         yield line
 
 
-def files(paths: List[str]) -> Iterator[Utterance]:
+def files(paths: List[str], notice: Callable[[str], None] = print) -> Iterator[Utterance]:
+    """One utterance per file; a file that is no readable WAV is named in one line and
+    counts as an utterance nothing could be heard in, so the person is told."""
     for path in paths:
         if path == "-":
-            yield from stream_utterances(sys.stdin.buffer)
+            try:
+                yield from stream_utterances(sys.stdin.buffer)
+            except ValueError as error:
+                notice(f"Cannot read the WAV stream on stdin: {error}")
+                yield Utterance(Audio(b""), had_speech=False)
             continue
-        audio = read_wav(path)
+        try:
+            audio = read_wav(path)
+        except (OSError, ValueError, struct.error) as error:
+            notice(f"Cannot read {path}: {error}")
+            yield Utterance(Audio(b""), had_speech=False)
+            continue
         # The whole file was there when we opened it: its end is the end of speech.
         yield Utterance(audio, ended_at=time.monotonic())
 

@@ -7,7 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 import yaml
 
@@ -98,19 +98,31 @@ class WhisperRecognizer:
 
         started = time.perf_counter()
         samples = np.frombuffer(audio.pcm[: len(audio.pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+        text, logprob = self._decode(samples, self.settings.initial_prompt)
+        if text and set(text.split()) <= self._prompt_words:
+            # Only words of the prompt: tones and hums come out as "Naloxone," (no_speech_prob
+            # as low as 0.18). Without the prompt they come out empty; real speech does not.
+            if not self._decode(samples, None)[0]:
+                text = ""
+        return transcripts.Transcript(
+            text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
+            unsure=bool(text) and logprob < self.settings.unsure_avg_logprob,
+        )
+
+    @property
+    def _prompt_words(self) -> set:
+        return set(transcripts.normalize(self.settings.initial_prompt).split())
+
+    def _decode(self, samples, prompt: Optional[str]) -> Tuple[str, float]:
+        """Normalized words and the lowest segment's average log probability."""
         s = self.settings
         segments, _ = self._model.transcribe(
-            samples, language="en", beam_size=s.beam_size, initial_prompt=s.initial_prompt,
+            samples, language="en", beam_size=s.beam_size, initial_prompt=prompt,
             condition_on_previous_text=False, without_timestamps=True, vad_filter=False,
         )
         kept = [seg for seg in segments if not (seg.no_speech_prob > s.no_speech_prob and seg.avg_logprob < s.min_avg_logprob)]
-        text = transcripts.normalize(" ".join(seg.text for seg in kept))
-        logprob = min((seg.avg_logprob for seg in kept), default=-10.0)
-        return transcripts.Transcript(
-            text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
-            unsure=bool(text) and logprob < s.unsure_avg_logprob,
-        )
-
+        return (transcripts.normalize(" ".join(seg.text for seg in kept)),
+                min((seg.avg_logprob for seg in kept), default=-10.0))
 
 def main() -> int:
     """`python -m rasa_project.voice.whisper`: check the installed weights (make setup runs it)."""
