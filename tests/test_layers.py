@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lower numbers are lower layers; a package may import only packages in lower layers.
 LAYERS = {
     "rasa_project.text": 0, "rasa_project.project": 0,
-    "rasa_project.content": 1, "rasa_project.safety": 1, "rasa_project.nlu": 1,
-    "rasa_project.meetings": 2,
+    "rasa_project.content": 1, "rasa_project.nlu": 1,
+    "rasa_project.safety": 2, "rasa_project.meetings": 2,
     "actions": 3,
     "rasa_project.servers": 4,
     "rasa_project.stack": 5, "rasa_project.channels": 5, "rasa_project.voice": 5, "rasa_project.validate": 5,

@@ -22,7 +22,7 @@ def test_fallback_and_outage_phrases_lead_with_911(situation):
 
 def test_every_way_in_has_a_fallback():
     stores = {ref.partition(":")[0] for ref in policy().fallbacks.values()}
-    assert stores == {"domain", "assistant", "alexa", "voice"}
+    assert stores == {"domain", "assistant", "voice"}
 
 
 def test_crisis_after_taking_something_says_911_before_988():

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 import yaml
 
+from rasa_project.safety.fallbacks import fallback_text
 from rasa_project.channels.user_text import neutralize
 from rasa_project.content import library
 from rasa_project.content.ssml import to_ssml
@@ -105,7 +106,7 @@ def phrases() -> Dict[str, Any]:
 
 
 def unavailable_text() -> str:
-    return library.phrase("alexa", "unavailable")
+    return fallback_text("channel_unavailable")
 
 
 def _speech(texts: Sequence[str]) -> Dict[str, str]:

@@ -26,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from rasa_project.channels.deadline import TurnLog, run_turn
+from rasa_project.safety.fallbacks import fallback_text
 from rasa_project.channels.user_text import neutralize
 
 logger = logging.getLogger(__name__)
@@ -93,9 +94,6 @@ class SafeRestInput(RestInput):
 
     @staticmethod
     def _unavailable(sender: Any) -> Dict[str, Any]:
-        # The Alexa channel's phrase for the same case; it starts with the 911 reminder.
-        from rasa_project.channels.alexa_turn import unavailable_text
-
-        return {"recipient_id": sender, "text": unavailable_text()}
+        return {"recipient_id": sender, "text": fallback_text("channel_unavailable")}
 
 

@@ -10,7 +10,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Dict, List, Optional
 
-from rasa_project.voice import phrases
+from rasa_project.safety.fallbacks import fallback_text
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,10 @@ CALLBACK_PATH = "/bot"
 Message = Dict[str, object]
 
 
-def local_answer(name: str = "server_unreachable") -> List[Message]:
-    """The front end's own safety answer, in the shape of a Rasa bot message."""
-    return [{"text": phrases.text(name), "local": True}]
+def local_answer(situation: str = "voice_unreachable") -> List[Message]:
+    """The front end's own safety answer for a situation of the safety policy's fallbacks,
+    in the shape of a Rasa bot message."""
+    return [{"text": fallback_text(situation), "local": True}]
 
 
 class CallbackReceiver:

@@ -60,7 +60,7 @@ class Session:
         early = self._spot(turn) if isinstance(turn, Utterance) else None
         text, unsure = self._recognize(turn) if isinstance(turn, Utterance) else (turn.strip(), False)
         if text is None:
-            self.answer(local_answer("didnt_catch"), heard_at, early=early)
+            self.answer(local_answer("voice_not_heard"), heard_at, early=early)
             return True
         if not text:
             return True
@@ -149,7 +149,7 @@ def keep_reminder(messages: List[Message]) -> List[Message]:
     first = str((messages[0].get("text") if messages else "") or "")
     if first.startswith(CALL_911) or first.startswith(phrases.text("call_911_reminder")):
         return messages
-    return local_answer("call_911_reminder") + messages
+    return [{"text": phrases.text("call_911_reminder"), "local": True}] + messages
 
 
 def without_first_sentence(messages: List[Message], said: str) -> List[Message]:

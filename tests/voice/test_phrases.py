@@ -20,10 +20,10 @@ def test_the_reminder_is_the_one_the_assistant_promises():
     assert "SAMHSA Overdose Prevention and Response Toolkit" in phrases.load()["server_unreachable"].source
 
 
-@pytest.mark.parametrize("name", ["server_unreachable", "didnt_catch"])
-def test_safety_answers_start_with_the_911_reminder(name):
+@pytest.mark.parametrize("name, situation", [("server_unreachable", "voice_unreachable"), ("didnt_catch", "voice_not_heard")])
+def test_safety_answers_start_with_the_911_reminder(name, situation):
     assert phrases.text(name).startswith(REMINDER)
-    assert local_answer(name)[0]["text"].startswith(REMINDER)
+    assert local_answer(situation)[0]["text"] == phrases.text(name)
 
 
 def test_phrases_are_written_for_the_ear():
