@@ -5,6 +5,7 @@ tested on their own in tests/channels/test_alexa_verify.py.
 """
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -30,7 +31,8 @@ def post(server, body: dict) -> dict:
 
 
 def speech(reply: dict) -> str:
-    return spoken(ssml_of(reply))  # spoken() parses the SSML: it must be valid XML
+    # spoken() parses the SSML (it must be valid XML); a <say-as> leaves "988 ." behind
+    return re.sub(r" ([.,?])", r"\1", spoken(ssml_of(reply)))
 
 
 @pytest.fixture
@@ -78,3 +80,54 @@ def test_a_naloxone_step_on_alexa_says_how_the_checkin_works_there(rasa_server, 
     assert first.startswith("Call 911") and phrase not in first
     second = speech(post(rasa_server, envelope("catch_all", session, "next")))
     assert "naloxone" in second.lower() and second.endswith(phrase)
+
+
+def device(session: str, intent: str | None = None, words: str | None = None) -> dict:
+    """An IntentRequest as an Echo sends it: a built-in or skill intent with no slots, or
+    the catch-all with its AMAZON.SearchQuery slot (value and slotValue both filled)."""
+    if words is not None:
+        body = envelope("catch_all", session, words)
+        body["request"]["intent"]["slots"]["utterance"]["slotValue"]["value"] = words
+        return body
+    body = envelope("help", session)
+    body["request"]["intent"]["name"] = intent
+    return body
+
+
+def test_the_emergency_walkthrough_driven_by_built_in_intents_as_a_device_sends_them(
+        rasa_server, session):
+    """Every step moves on the one-word answers the steps ask for ("next", "not breathing",
+    "go back", "repeat", "breathing"), which a device sends as intents, not slot text."""
+    from rasa_project.content.library import default_library, phrase
+
+    items = default_library().topics["overdose_emergency"].items
+    say = lambda **kw: speech(post(rasa_server, device(session, **kw)))  # noqa: E731
+    post(rasa_server, envelope("launch", session))
+    first = say(words="friend is not breathing")  # "my {utterance}": the carrier is cut
+    assert first.startswith("Call 911") and items["start_cpr"].chunks[0] in first
+    naloxone = say(intent="AMAZON.NextIntent")
+    assert naloxone.startswith(items["give_naloxone_cpr"].chunks[0])
+    assert naloxone.endswith(phrase("alexa", "checkin"))
+    assert say(intent="StillNotBreathingIntent").startswith(items["naloxone_working"].chunks[0])
+    aed = say(intent="AMAZON.NextIntent")
+    back = say(intent="AMAZON.PreviousIntent")
+    assert back != aed and items["last_step"].chunks[0] not in back
+    assert speech(post(rasa_server, envelope("repeat", session))) == back
+    assert say(intent="BreathingNowIntent").startswith(items["woke_after_naloxone"].chunks[0])
+    assert say(intent="AMAZON.NextIntent").startswith(items["never_do"].chunks[0])
+
+
+def test_yes_and_more_as_built_in_intents_continue_a_topic(rasa_server, session):
+    from rasa_project.content.library import default_library
+
+    chunks = default_library().topic_chunks("withdrawal_symptoms")
+    first = speech(post(rasa_server, device(session, words="long does withdrawal last")))
+    assert first.startswith(chunks[0])
+    assert speech(post(rasa_server, device(session, intent="AMAZON.YesIntent"))).startswith(chunks[1])
+    if len(chunks) > 2:
+        assert speech(post(rasa_server, device(session, intent="AMAZON.MoreIntent"))).startswith(chunks[2])
+
+
+def test_not_breathing_as_the_first_words_says_call_911(rasa_server, session):
+    """StillNotBreathingIntent before any walkthrough is still an emergency."""
+    assert speech(post(rasa_server, device(session, intent="StillNotBreathingIntent"))).startswith("Call 911")

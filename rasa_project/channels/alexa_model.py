@@ -25,6 +25,8 @@ from rasa_project.channels.alexa_turn import (
     BUILT_IN_TRIGGERS,
     CATCH_ALL_INTENT,
     CATCH_ALL_SLOT,
+    EXTENDED_BUILT_INS,
+    WALKTHROUGH_TRIGGERS,
     phrases,
 )
 from rasa_project.text import fold
@@ -40,14 +42,38 @@ _FORBIDDEN_IN_INVOCATION = {"alexa", "amazon", "echo", "computer", "skill", "app
 
 def nlu_examples(nlu_dir: Path) -> List[str]:
     """Plain text of every intent example in data/nlu/*.yml, entity markup removed."""
-    examples: List[str] = []
+    return [e for examples in nlu_examples_by_intent(nlu_dir).values() for e in examples]
+
+
+def nlu_examples_by_intent(nlu_dir: Path) -> Dict[str, List[str]]:
+    found: Dict[str, List[str]] = {}
     for path in sorted(nlu_dir.glob("*.yml")):
         document = _read_yaml(path) or {}
         for block in document.get("nlu") or []:
             if not isinstance(block, dict) or "intent" not in block:
                 continue  # synonyms, regexes, lookups
-            examples.extend(_block_examples(block.get("examples")))
-    return examples
+            found.setdefault(str(block["intent"]), []).extend(_block_examples(block.get("examples")))
+    return found
+
+
+def intent_samples(by_intent: Dict[str, List[str]]) -> Dict[str, List[str]]:
+    """Samples for the walkthrough's Alexa intents: their Rasa intent's examples, spoken
+    words only, each sample in one intent only (Alexa refuses duplicates)."""
+    rasa_intent = {**{name: BUILT_IN_TRIGGERS[name] for name in EXTENDED_BUILT_INS},
+                   **WALKTHROUGH_TRIGGERS}
+    extra = phrases().get("extra_samples") or {}
+    seen: set = set()
+    samples: Dict[str, List[str]] = {}
+    for alexa_name, rasa_name in rasa_intent.items():
+        kept = []
+        for example in [*extra.get(alexa_name, []), *by_intent.get(rasa_name, [])]:
+            words = fold(example).split()
+            text = " ".join(words)
+            if words and all(_SPOKEN_WORD.match(w) for w in words) and text not in seen:
+                seen.add(text)
+                kept.append(text)
+        samples[alexa_name] = kept
+    return samples
 
 
 def _read_yaml(path: Path) -> Any:
@@ -97,8 +123,10 @@ def invocation_from_credentials(path: Path) -> Optional[str]:
     return str(name).strip() if name and "${" not in str(name) else None
 
 
-def interaction_model(invocation_name: str, examples: Sequence[str]) -> Dict[str, Any]:
+def interaction_model(invocation_name: str, examples: Sequence[str],
+                      walkthrough: Optional[Dict[str, List[str]]] = None) -> Dict[str, Any]:
     samples = carrier_samples(examples)
+    walkthrough = walkthrough or {}
     if not samples:
         raise ValueError("no NLU examples to build CatchAllIntent's carrier phrases from")
     intents: List[Dict[str, Any]] = [{
@@ -106,7 +134,9 @@ def interaction_model(invocation_name: str, examples: Sequence[str]) -> Dict[str
         "slots": [{"name": CATCH_ALL_SLOT, "type": "AMAZON.SearchQuery"}],
         "samples": samples,
     }]
-    intents += [{"name": name, "samples": []} for name in BUILT_IN_TRIGGERS]
+    intents += [{"name": name, "samples": walkthrough.get(name, [])} for name in BUILT_IN_TRIGGERS]
+    intents += [{"name": name, "samples": walkthrough[name]}
+                for name in WALKTHROUGH_TRIGGERS if walkthrough.get(name)]
     return {"interactionModel": {"languageModel": {
         "invocationName": check_invocation_name(invocation_name),
         # LOW: send doubtful speech to CatchAllIntent (Rasa) rather than FallbackIntent.
@@ -161,13 +191,15 @@ def build(out: Path, project_dir: Path, invocation_name: Optional[str] = None,
     name = (invocation_name
             or invocation_from_credentials(project_dir / "credentials.yml")
             or phrases()["skill"]["invocation_name"])
-    examples = nlu_examples(project_dir / "data" / "nlu")
+    by_intent = nlu_examples_by_intent(project_dir / "data" / "nlu")
+    examples = [e for found in by_intent.values() for e in found]
+    walkthrough = intent_samples(by_intent)
     package = out / "skill-package"
     written = [package / "skill.json"]
     _write_json(written[0], skill_manifest(name, endpoint, ssl_type))
     for locale in phrases()["skill"]["locales"]:
         path = package / "interactionModels" / "custom" / f"{locale}.json"
-        _write_json(path, interaction_model(name, examples))
+        _write_json(path, interaction_model(name, examples, walkthrough))
         written.append(path)
     return written
 

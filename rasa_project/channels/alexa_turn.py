@@ -29,7 +29,26 @@ BUILT_IN_TRIGGERS = {
     "AMAZON.RepeatIntent": "repeat",
     "AMAZON.FallbackIntent": "nlu_fallback",
     "AMAZON.NavigateHomeIntent": "greet",
+    # The walkthrough says "say next when you are ready": on a device a one-word "next",
+    # "yes" or "more" goes to these built-ins, never to the catch-all slot.
+    "AMAZON.NextIntent": "next_step",
+    "AMAZON.PreviousIntent": "previous_step",
+    "AMAZON.YesIntent": "affirm",
+    "AMAZON.NoIntent": "deny",
+    "AMAZON.MoreIntent": "more",
 }
+# The skill's own intents for walkthrough answers that the catch-all's one-word carrier
+# would cut ("not breathing" -> "breathing"); their samples are the Rasa intent's NLU
+# examples (alexa_model.py). AMAZON.StartOverIntent is not used: nothing restarts a walkthrough.
+WALKTHROUGH_TRIGGERS = {
+    "StillNotBreathingIntent": "still_not_breathing",
+    "BreathingNowIntent": "breathing_now",
+    "NoNaloxoneIntent": "no_naloxone",
+    "NaloxoneInjectionIntent": "naloxone_injection",
+}
+# Built-in intents whose samples are extended with the Rasa intent's NLU examples.
+EXTENDED_BUILT_INS = ("AMAZON.NextIntent", "AMAZON.PreviousIntent")
+TRIGGERS = {**BUILT_IN_TRIGGERS, **WALKTHROUGH_TRIGGERS}
 ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
 
 
@@ -71,10 +90,10 @@ def plan_turn(envelope: Mapping[str, Any]) -> AlexaTurn:
         if intent == CATCH_ALL_INTENT:
             words = neutralize(slot_value(envelope))
             return AlexaTurn(CATCH_ALL_INTENT, words or trigger("nlu_fallback"))
-        if intent in BUILT_IN_TRIGGERS:
+        if intent in TRIGGERS:
             return AlexaTurn(
                 intent,
-                trigger(BUILT_IN_TRIGGERS[intent]),
+                trigger(TRIGGERS[intent]),
                 end_session=intent in ENDS_SESSION,
                 repeat=intent == "AMAZON.RepeatIntent",
             )

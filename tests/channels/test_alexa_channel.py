@@ -82,6 +82,16 @@ def test_catch_all_without_a_slot_value_goes_to_the_fallback():
     ("AMAZON.FallbackIntent", "/nlu_fallback"),
     ("AMAZON.NavigateHomeIntent", "/greet"),
     ("AMAZON.RepeatIntent", "/repeat"),
+    ("AMAZON.NextIntent", "/next_step"),
+    ("AMAZON.PreviousIntent", "/previous_step"),
+    ("AMAZON.YesIntent", "/affirm"),
+    ("AMAZON.NoIntent", "/deny"),
+    ("AMAZON.MoreIntent", "/more"),
+    ("StillNotBreathingIntent", "/still_not_breathing"),
+    ("BreathingNowIntent", "/breathing_now"),
+    ("NoNaloxoneIntent", "/no_naloxone"),
+    ("NaloxoneInjectionIntent", "/naloxone_injection"),
+    ("AMAZON.StartOverIntent", "/nlu_fallback"),  # not in the model: nothing restarts a walkthrough
     ("SomeIntentNobodyDefined", "/nlu_fallback"),
 ])
 def test_built_in_intents_trigger_their_rasa_intent_and_keep_the_session(name, trigger):

@@ -10,7 +10,7 @@ import pytest
 from rasa_project.channels.alexa_model import (
     build, carrier_samples, check_invocation_name, main, nlu_examples,
 )
-from rasa_project.channels.alexa_turn import BUILT_IN_TRIGGERS
+from rasa_project.channels.alexa_turn import BUILT_IN_TRIGGERS, WALKTHROUGH_TRIGGERS
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE = re.compile(r"^[a-z][a-z']* \{utterance\}$")
@@ -112,3 +112,21 @@ def test_an_env_placeholder_invocation_name_falls_back_to_the_default(project, t
         "  skill_id: ${ALEXA_SKILL_ID}\n  invocation_name: ${ALEXA_INVOCATION}\n")
     build(tmp_path / "env", project)
     assert load(tmp_path / "env")[0]["invocationName"] == "overdose helper"
+
+
+def test_the_walkthrough_answers_have_intents_of_their_own(tmp_path):
+    """One-word answers the steps ask for cannot ride the catch-all (no carrier), and
+    "not breathing" must not lose its "not" to a carrier: they are samples of intents."""
+    build(tmp_path / "walk", PROJECT)
+    model, _ = load(tmp_path / "walk")
+    samples = {intent["name"]: intent["samples"] for intent in model["intents"]}
+    assert set(WALKTHROUGH_TRIGGERS) <= set(samples)
+    for said, name in [("next", "AMAZON.NextIntent"), ("next step", "AMAZON.NextIntent"),
+                       ("go back", "AMAZON.PreviousIntent"),
+                       ("not breathing", "StillNotBreathingIntent"),
+                       ("breathing", "BreathingNowIntent"), ("no narcan", "NoNaloxoneIntent"),
+                       ("injection", "NaloxoneInjectionIntent")]:
+        assert said in samples[name], (said, name)
+    every = [s for name, found in samples.items() if name != "CatchAllIntent" for s in found]
+    assert len(every) == len(set(every))  # Alexa refuses a sample in two intents
+    assert all(re.fullmatch(r"[a-z']+( [a-z']+)*", s) for s in every)
