@@ -116,11 +116,19 @@ class AlexaInput(InputChannel):
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        # One deadline from arrival: the certificate download counts against reply_timeout.
+        deadline = asyncio.get_running_loop().time() + self.settings.reply_timeout
         try:
-            envelope = await self._checked_envelope(request)
+            envelope = await self._checked_envelope(request, deadline)
         except VerificationError as error:
             logger.warning("Alexa request refused (HTTP 400): %s", error)
             return response.json({"error": "request refused"}, status=400)
+        except asyncio.TimeoutError:
+            # Not yet verified, so the assistant must not hear it; the fixed phrase (call
+            # 911 if someone is in danger) is all that is said. The download goes on and
+            # fills the cache for the next request.
+            logger.warning("Alexa verification slower than %.1f s", self.settings.reply_timeout)
+            return response.json(turns.speech_response([turns.unavailable_text()], False))
         except Exception as error:  # a broken fetcher or trust store must fail closed
             logger.error("Alexa request refused (HTTP 400): %s", type(error).__name__)
             return response.json({"error": "request refused"}, status=400)
@@ -138,7 +146,7 @@ class AlexaInput(InputChannel):
             input_channel=self.name(),
             metadata=turns.metadata(envelope),
         )
-        messages = await self._ask(on_new_message, message)
+        messages = await self._ask(on_new_message, message, deadline)
         texts = turns.spoken_texts(messages)
         if not texts and turn.repeat:
             texts = list(self._last_answers.get(sender, []))
@@ -149,12 +157,14 @@ class AlexaInput(InputChannel):
             self._remember(sender, texts)
         return response.json(turns.speech_response(texts, end_session))
 
-    async def _checked_envelope(self, request: Request) -> Dict[str, Any]:
+    async def _checked_envelope(self, request: Request, deadline: float) -> Dict[str, Any]:
         body = request.body or b""
         if self.verifier is not None:
             loop = asyncio.get_running_loop()
             # The first request downloads Amazon's chain: keep the event loop free.
-            return await loop.run_in_executor(None, self.verifier.verify, request.headers, body)
+            work = loop.run_in_executor(None, self.verifier.verify, request.headers, body)
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())  # read, not raised
+            return await asyncio.wait_for(asyncio.shield(work), max(0.0, deadline - loop.time()))
         logger.warning(VERIFY_OFF_WARNING)
         envelope = parse_envelope(body)
         if self.settings.skill_id:
@@ -162,10 +172,12 @@ class AlexaInput(InputChannel):
         return envelope
 
     async def _ask(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
+        deadline: float,
     ) -> List[Dict[str, Any]]:
-        """Run the turn; after reply_timeout, speak what the assistant has said so far."""
-        await run_turn(on_new_message, message, self.settings.reply_timeout, TURN_LOG)
+        """Run the turn; at the deadline, speak what the assistant has said so far."""
+        left = max(0.0, deadline - asyncio.get_running_loop().time())
+        await run_turn(on_new_message, message, left, TURN_LOG)
         return list(message.output_channel.messages)
 
     def _remember(self, sender: str, texts: List[str]) -> None:

@@ -161,6 +161,26 @@ def _san_names(cert: x509.Certificate) -> List[str]:
     return [name.lower() for name in ext.value.get_values_for_type(x509.DNSName)]
 
 
+def _key_usage(cert: x509.Certificate) -> Optional[x509.KeyUsage]:
+    try:
+        return cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def check_key_usage(chain: Sequence[x509.Certificate]) -> None:
+    """As Amazon's verifier (through OpenSSL): the signing certificate may sign (its
+    KeyUsage names digitalSignature; Amazon's always carries one), and a CA that states a
+    KeyUsage may sign certificates."""
+    usage = _key_usage(chain[0])
+    if usage is None or not usage.digital_signature:
+        raise VerificationError("signing certificate KeyUsage lacks digitalSignature")
+    for position, cert in enumerate(chain[1:], start=1):
+        usage = _key_usage(cert)
+        if usage is not None and not usage.key_cert_sign:
+            raise VerificationError(f"certificate {position} KeyUsage lacks keyCertSign")
+
+
 def check_chain(chain: Sequence[x509.Certificate], store: TrustStore, now: datetime) -> None:
     """Signing certificate first; each one issued by the next, ending at a trusted root."""
     if not chain:
@@ -168,6 +188,7 @@ def check_chain(chain: Sequence[x509.Certificate], store: TrustStore, now: datet
     leaf = chain[0]
     if SIGNING_DOMAIN not in _san_names(leaf):
         raise VerificationError("signing certificate SAN lacks echo-api.amazon.com")
+    check_key_usage(chain)
     for position, cert in enumerate(chain):
         if not _in_date(cert, now):
             raise VerificationError(f"certificate {position} outside its validity dates")

@@ -31,18 +31,16 @@ from rasa_project.channels.certs import (  # noqa: F401 (re-exported for the cha
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_256_HEADER = "Signature-256"
-SIGNATURE_SHA1_HEADER = "Signature"
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
 
 
 def check_signature(cert: x509.Certificate, headers: Mapping[str, str], body: bytes) -> None:
-    """Signature-256 (SHA-256) when present, else the older Signature (SHA-1)."""
+    """Signature-256 (SHA-256) only: Amazon's own verifier reads no other header, so a
+    request signed only with the older SHA-1 `Signature` is refused."""
     value = _header(headers, SIGNATURE_256_HEADER)
     algorithm: hashes.HashAlgorithm = hashes.SHA256()
-    if value is None:
-        value, algorithm = _header(headers, SIGNATURE_SHA1_HEADER), hashes.SHA1()
     if not value:
-        raise VerificationError("signature header missing")
+        raise VerificationError("Signature-256 header missing")
     try:
         signature = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as error:
@@ -150,10 +148,8 @@ class AlexaVerifier:
         url = _header(headers, CERT_URL_HEADER)
         if not url:
             raise VerificationError("SignatureCertChainUrl header missing")
-        if _header(headers, SIGNATURE_256_HEADER) is None and not _header(
-            headers, SIGNATURE_SHA1_HEADER
-        ):
-            raise VerificationError("signature header missing")
+        if not _header(headers, SIGNATURE_256_HEADER):
+            raise VerificationError("Signature-256 header missing")
         check_cert_url(url)
         chain = _load_pem_chain(self.fetcher(url))
         now = self.clock()

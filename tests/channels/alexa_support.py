@@ -21,7 +21,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
@@ -43,6 +43,17 @@ def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+LEAF_USAGE = x509.KeyUsage(  # Amazon's echo-api signing certificate
+    digital_signature=True, key_encipherment=True, content_commitment=False,
+    data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+    encipher_only=False, decipher_only=False)
+CA_USAGE = x509.KeyUsage(  # its issuing CAs (DigiCert)
+    digital_signature=True, key_encipherment=False, content_commitment=False,
+    data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+    encipher_only=False, decipher_only=False)
+DEFAULT = object()
+
+
 def make_cert(
     name: str,
     key: rsa.RSAPrivateKey,
@@ -52,8 +63,12 @@ def make_cert(
     san: Optional[List[str]] = None,
     not_before: datetime = NOW - timedelta(days=30),
     not_after: datetime = NOW + timedelta(days=30),
+    key_usage: Any = DEFAULT,  # None leaves the extension out
 ) -> x509.Certificate:
+    """A certificate shaped like Amazon's chain: KeyUsage, ExtendedKeyUsage (leaf),
+    subject and authority key identifiers, SAN on the leaf."""
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    issuer_public = (issuer_key or key).public_key()
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -62,8 +77,18 @@ def make_cert(
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before)
         .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca and issuer else None),
+                       critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public),
+                       critical=False)
     )
+    usage = (CA_USAGE if ca else LEAF_USAGE) if key_usage is DEFAULT else key_usage
+    if usage is not None:
+        builder = builder.add_extension(usage, critical=True)
+    if not ca:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(
+            [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
     if san:
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), critical=False

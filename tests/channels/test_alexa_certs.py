@@ -8,10 +8,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from rasa_project.channels.verify import TrustStore, UrllibFetcher, VerificationError, check_cert_url
 
-from .alexa_support import NOW, DictFetcher, load_fixture, make_cert, new_key, pem, refused, signed, verifier_for
+from .alexa_support import LEAF_USAGE, NOW, DictFetcher, load_fixture, make_cert, new_key, pem, refused, signed, verifier_for
 
 
 @pytest.mark.parametrize("url", [
@@ -91,11 +93,44 @@ def test_certificate_signed_by_a_non_ca_is_refused(pki):
     # An attacker with any leaf certificate must not be able to mint echo-api certs.
     plain_key = new_key()
     plain = make_cert("Some Site", plain_key, pki.intermediate, pki.intermediate_key,
-                      san=["example.org"])
+                      san=["example.org"], key_usage=None)  # so the CA check itself is tested
     forged = make_cert("echo-api.amazon.com", pki.leaf_key, plain, plain_key,
                        san=["echo-api.amazon.com"])
     body, headers = signed(load_fixture("launch"), pki.leaf_key)
     refused(verifier_for(pki, pem(forged, plain, pki.intermediate)), body, headers, "not a CA")
+
+
+def test_the_test_chain_is_shaped_like_amazons(pki):
+    """KeyUsage digitalSignature + keyEncipherment, serverAuth and clientAuth, SAN, and key
+    identifiers on the leaf; CAs with keyCertSign (as echo-api.amazon.com's chain)."""
+    leaf_usage = pki.leaf.extensions.get_extension_for_class(x509.KeyUsage)
+    assert leaf_usage.critical and leaf_usage.value.digital_signature and leaf_usage.value.key_encipherment
+    eku = pki.leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert set(eku) == {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH}
+    for cert in (pki.leaf, pki.intermediate):
+        cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+        cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+    assert pki.intermediate.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign
+
+
+@pytest.mark.parametrize("usage", [None, "encipherment only"])
+def test_signing_certificate_without_digital_signature_usage_is_refused(pki, usage):
+    if usage:
+        usage = x509.KeyUsage(digital_signature=False, key_encipherment=True,
+                              content_commitment=False, data_encipherment=False,
+                              key_agreement=False, key_cert_sign=False, crl_sign=False,
+                              encipher_only=False, decipher_only=False)
+    leaf = pki.leaf_with(key_usage=usage)
+    body, headers = signed(load_fixture("launch"), pki.leaf_key)
+    refused(verifier_for(pki, pem(leaf, pki.intermediate)), body, headers,
+            "KeyUsage lacks digitalSignature")
+
+
+def test_a_ca_whose_key_usage_cannot_sign_certificates_is_refused(pki):
+    intermediate = make_cert("Test Intermediate CA", pki.intermediate_key, pki.root, pki.root_key,
+                             ca=True, key_usage=LEAF_USAGE)
+    body, headers = signed(load_fixture("launch"), pki.leaf_key)
+    refused(verifier_for(pki, pem(pki.leaf, intermediate)), body, headers, "keyCertSign")
 
 
 def test_leaf_issued_directly_by_the_root_passes(pki):

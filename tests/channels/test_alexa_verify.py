@@ -17,9 +17,16 @@ def test_good_request_passes_and_returns_the_envelope(pki):
     assert envelope["request"]["intent"]["name"] == "CatchAllIntent"
 
 
-def test_legacy_sha1_signature_passes(pki):
+def test_a_sha1_only_request_is_refused_as_amazons_verifier_does(pki):
+    """A valid SHA-1 `Signature` without `Signature-256`: Amazon's library refuses it."""
     body, headers = signed(load_fixture("launch"), pki.leaf_key, sha1=True)
-    assert "Signature-256" not in headers
+    assert "Signature-256" not in headers and headers["Signature"]
+    refused(verifier_for(pki), body, headers, "Signature-256 header missing")
+
+
+def test_a_good_sha256_passes_beside_an_old_sha1_header(pki):
+    body, headers = signed(load_fixture("launch"), pki.leaf_key)
+    headers["Signature"] = "bm90IGNoZWNrZWQ="  # Amazon still sends both; only SHA-256 counts
     assert verifier_for(pki).verify(headers, body)["request"]["type"] == "LaunchRequest"
 
 
@@ -104,7 +111,7 @@ def test_envelope_without_any_skill_id_is_refused(pki):
 
 @pytest.mark.parametrize("missing, reason", [
     ("SignatureCertChainUrl", "SignatureCertChainUrl header missing"),
-    ("Signature-256", "signature header missing"),
+    ("Signature-256", "Signature-256 header missing"),
 ])
 def test_missing_header_is_refused(pki, missing, reason):
     body, headers = signed(load_fixture("launch"), pki.leaf_key)
