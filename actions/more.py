@@ -38,4 +38,5 @@ class ActionMore(Action):
         if not topic:
             dispatcher.utter_message(text=library.phrase("no_more"))
             return []
-        return speak_from(dispatcher, library, topic, int(tracker.get_slot("more_index") or 0))
+        return speak_from(dispatcher, library, topic, int(tracker.get_slot("more_index") or 0),
+                          tracker.get_slot("more_item"))

@@ -38,6 +38,7 @@ class Item:
     note: Optional[str] = None  # why a choice was made, e.g. where sources disagree
     reviewed_by: str = ""  # the clinician who signed it (the file's, unless the item names one); "" = unreviewed
     as_of: str = ""  # local facts: when they were last known true, "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    then: Optional[Tuple[str, ...]] = None  # what follows it on "more"; None: the topic's `then`
 
     @property
     def as_of_date(self) -> Optional[datetime.date]:
@@ -54,6 +55,15 @@ class Topic:
     # item ids said together. The person's state picks the branch (content/walkthrough.py).
     branches: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
     dose_items: Tuple[str, ...] = ()  # items that tell to give naloxone: a check-in follows
+    # Said after the answering item on "more": "region:<topic>" (the region's item) or an item id.
+    then: Tuple[str, ...] = ()
+    chosen_by_words: Dict[str, Tuple[str, ...]] = field(default_factory=dict)  # item id -> words that pick it
+
+    def choose(self, words: List[str]) -> str:
+        """The item that answers someone who said `words`: the first whose words they used,
+        else the item named like the topic."""
+        said = set(words)
+        return next((item for item, cues in self.chosen_by_words.items() if said & set(cues)), self.name)
 
     @property
     def steps(self) -> Tuple[str, ...]:
@@ -72,15 +82,25 @@ class Library:
         found = self.topics.get(topic)
         return found.items.get(item_id or topic) if found else None
 
-    def topic_chunks(self, topic: str) -> List[str]:
-        """What to say for an intent: the region's item first, then the national one."""
-        chunks: List[str] = []
-        if self.region and topic in self.region.items:
-            chunks.extend(self.region.items[topic].chunks)
-        national = self.item(topic)
+    def topic_chunks(self, topic: str, item_id: Optional[str] = None) -> List[str]:
+        """What to say for an intent: the region's item first, then the national one; or, for
+        a topic with `then`, the answering item (`item_id`) and what follows it."""
+        found = self.topics.get(topic)
+        national = self.item(topic, item_id)
+        if found and found.then and national:
+            follows = found.then if national.then is None else national.then
+            return [*national.chunks, *(c for ref in follows for c in self._chunks_of(found, ref))]
+        chunks: List[str] = list(self._region_chunks(topic))
         if national:
             chunks.extend(national.chunks)
         return chunks
+
+    def _region_chunks(self, topic: str) -> Tuple[str, ...]:
+        return self.region.items[topic].chunks if self.region and topic in self.region.items else ()
+
+    def _chunks_of(self, topic: Topic, ref: str) -> Tuple[str, ...]:
+        kind, _, name = ref.rpartition(":")
+        return self._region_chunks(name) if kind == "region" else topic.items[name].chunks
 
     def phrase(self, name: str) -> str:
         return " ".join(self.phrases[name].chunks)
@@ -121,6 +141,7 @@ def _item(raw: dict, file: Path, reviewed_by: str = "") -> Item:
         note=raw.get("note"),
         reviewed_by=_text(raw.get("reviewed_by")) or reviewed_by,
         as_of=_text(raw.get("as_of")),
+        then=tuple(raw["then"]) if "then" in raw else None,
     )
 
 
@@ -138,6 +159,8 @@ def load_topic(path: Path) -> Topic:
             for name, steps in (data.get("branches") or {}).items()
         },
         dose_items=tuple(data.get("dose_items") or ()),
+        then=tuple(data.get("then") or ()),
+        chosen_by_words={str(k): tuple(str(w) for w in v) for k, v in (data.get("chosen_by_words") or {}).items()},
     )
 
 
