@@ -40,7 +40,7 @@ def test_guidance_speaks_the_first_chunk_and_offers_more():
     assert len(chunks) > 1
     messages, slots = run(ActionGuidance(), tracker("withdrawal_symptoms"))
     assert [m["text"] for m in messages] == [chunks[0], library.phrase("want_more")]
-    assert slots == {"more_topic": "withdrawal_symptoms", "more_index": 1.0}
+    assert slots == {"more_topic": "withdrawal_symptoms", "more_index": 1.0, "more_item": None}
 
 
 def test_more_speaks_the_next_chunk_then_says_when_done():
@@ -73,3 +73,16 @@ def test_repeat_says_the_previous_answer_again():
 def test_repeat_with_nothing_said_yet_explains():
     messages, _ = run(ActionRepeat(), tracker("repeat", events=[{"event": "user", "text": "again"}]))
     assert messages[0]["text"] == default_library().phrase("nothing_to_repeat")
+
+
+def test_seek_help_picks_its_answer_by_the_substance_and_more_continues_it():
+    from actions.seek_help import ActionSeekHelp
+
+    library = default_library()
+    t = tracker("seek_help")
+    t.latest_message["text"] = "I need help with my drinking"
+    messages, slots = run(ActionSeekHelp(), t)
+    assert messages[0]["text"] == library.topics["seek_help"].items["seek_help_alcohol"].chunks[0]
+    assert slots["more_item"] == "seek_help_alcohol"
+    more, _ = run(ActionMore(), tracker("affirm", {"more_topic": "seek_help", "more_index": 1.0, "more_item": "seek_help_alcohol"}))
+    assert more[0]["text"] == library.topic_chunks("seek_help", "seek_help_alcohol")[1]
