@@ -19,10 +19,11 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    rasa_project/safety/component.py rasa_project/safety/matcher.py rasa_project/nlu/linear.py \
                    $(STAMPS)/safety
 
-.PHONY: help setup run test test-fast bench train lock clean intent known-failures
+.PHONY: help setup run serve test test-fast bench train lock clean intent known-failures
 
 help:
 	@echo "make run     set up everything and talk to the assistant"
+	@echo "make serve   the servers for devices, headless (ARGS=\"--host H --port P\"; logs in var/log/)"
 	@echo "make test    set up everything and run all tests"
 	@echo "make test-fast   the tests that need no trained model"
 	@echo "make bench   figures: accuracy, latency, load (writes results/)"
@@ -73,6 +74,10 @@ train: $(MODEL)
 
 run: setup
 	$(PY) -m rasa_project.cli run $(ARGS)
+
+# Headless, for devices (Alexa, REST): stops cleanly on SIGTERM; deploy/overdose-helper.service.
+serve: setup
+	$(PY) -m rasa_project.cli serve $(ARGS) < /dev/null
 
 test: setup $(STAMPS)/test-system
 	$(PY) -m pytest tests $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""Commands the Makefile calls: `python -m rasa_project.cli run [voice options]`."""
+"""Commands the Makefile calls: `python -m rasa_project.cli run [voice options]` and `serve`."""
 from __future__ import annotations
 
 import argparse
@@ -36,8 +36,13 @@ def run(argv: List[str]) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "serve":  # headless, for devices: rasa_project/serve.py
+        from rasa_project import serve
+
+        return serve.main(argv[1:])
     if not argv or argv[0] != "run":
-        print("usage: python -m rasa_project.cli run [--audio FILE ...] [--mic] [--text]")
+        print("usage: python -m rasa_project.cli run [--audio FILE ...] [--mic] [--text]\n"
+              "       python -m rasa_project.cli serve [--host H] [--port P] (see --help)")
         return 2
     return run(argv[1:])
 

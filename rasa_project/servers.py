@@ -115,6 +115,7 @@ def rasa_server(
     credentials: Path = PROJECT_ROOT / "credentials.yml",
     log_dir: Path = PROJECT_ROOT / "var" / "log",
     extra_args: Optional[List[str]] = None,
+    host: str = HOST,  # another address only behind a proxy you control (docs/alexa.md)
 ) -> Server:
     model = Path(model)
     if not model.is_file():
@@ -122,13 +123,18 @@ def rasa_server(
         raise FileNotFoundError(f"no trained model at {model}: run `make train`")
     return Server(
         name="Rasa server",
-        url=f"http://{HOST}:{port}",
+        url=f"http://{_client_host(host)}:{port}",
         health_path="/",
         command=[
             sys.executable, "-m", "rasa", "run", "--model", str(model),
-            "--interface", HOST, "--port", str(port),
+            "--interface", host, "--port", str(port),
             "--endpoints", str(endpoints), "--credentials", str(credentials),
             *(extra_args or []),
         ],
         log_path=log_dir / f"rasa-{port}.log",
     )
+
+
+def _client_host(host: str) -> str:
+    """Where this machine reaches a server bound to `host` (0.0.0.0 and :: mean everywhere)."""
+    return {"0.0.0.0": HOST, "::": "[::1]", "": HOST}.get(host, f"[{host}]" if ":" in host else host)

@@ -14,6 +14,7 @@ from rasa_project import servers
 SAFE_REST = "rasa_project.channels.safe_rest.SafeRestInput"
 ALEXA = "rasa_project.channels.alexa.AlexaInput"
 SAFE_CALLBACK = "rasa_project.channels.safe_callback.SafeCallbackInput"
+HEALTH = "rasa_project.channels.health.HealthInput"
 
 
 def free_port() -> int:
