@@ -97,3 +97,18 @@ FIRST_WORDS = [
 def test_first_spoken_words(rasa_server, intent, first_words, utterance):
     said = texts(talk(rasa_server, conversation(), utterance))
     assert said and said[0].startswith(first_words), f"{intent}: {utterance!r} -> {said[:1]}"
+
+
+def test_legal_answer_says_charges_not_arrest_and_its_conditions(rasa_server):
+    """Issue 12: the legal text promised protection from arrest."""
+    said = texts(talk(rasa_server, conversation(), "will i get in trouble with the police if i call 911 for my friend"))
+    first = said[0].lower()
+    assert "steve's law" in first and "not an arrest" in first
+    assert all(condition in first for condition in ("your name", "stay until help arrives", "cooperate"))
+
+
+def test_repeat_the_number_says_the_helpline_again(rasa_server):
+    sender = conversation()
+    first = texts(talk(rasa_server, sender, "help me quit heroin"))
+    again = texts(talk(rasa_server, sender, "what was that number"))
+    assert "1-800-662-4357" in first[0] and again[:1] == first[:1]
