@@ -1,15 +1,16 @@
 """Rasa actions for the support-meeting lookup; the work is done in rasa_project.meetings.
 
 Slots (text, custom mappings): meeting_place, meeting_when, meeting_fellowship,
-meeting_mode; float slot meeting_offset counts meetings already said. Message text is
-read, never logged.
+meeting_mode, meeting_kind (kinds joined by spaces: "spanish women"); float slot
+meeting_offset counts meetings already said. Message text is read, never logged.
+Links to join online meetings go in the message's `custom.links` (and `custom.card` for
+screens and the Alexa app), never in the spoken text.
 """
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,18 +18,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
-from actions.speech import speak_chunks
-from rasa_project.meetings import feeds, places, search, speak, understand, when
-from rasa_project.meetings.fields import DEFAULT_TIMEZONE
+from rasa_project.meetings import clock, feeds, gazetteer, places, search, speak, understand, when
 from rasa_project.safety.policy import policy
 
 PLACE, WHEN, FELLOWSHIP, MODE = "meeting_place", "meeting_when", "meeting_fellowship", "meeting_mode"
+KIND = "meeting_kind"
 OFFSET = "meeting_offset"
 PAGE = 3
 
 
 def local_now() -> datetime:
-    return datetime.now(ZoneInfo(DEFAULT_TIMEZONE))
+    """Now in the person's zone (ASSISTANT_TIMEZONE, else the machine's)."""
+    return clock.now()
+
+
+def _warm() -> None:
+    """Load the catalog and the national gazetteer (about two seconds, once) off the event loop."""
+    feeds.DEFAULT.get()
+    gazetteer.towns()
+
+
+def _previous_user_text(tracker: Tracker) -> str:
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return said[-2] if len(said) >= 2 else ""
 
 
 def _text(tracker: Tracker) -> str:
@@ -52,7 +64,7 @@ class ValidateFindMeetingForm(FormValidationAction):
         if tracker.latest_message.get("intent", {}).get("name") in policy().safety_intents:
             return []
         # The extract_ methods read the catalog; load or reload it off the event loop.
-        await asyncio.to_thread(feeds.DEFAULT.get)
+        await asyncio.to_thread(_warm)
         return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
@@ -64,7 +76,7 @@ class ValidateFindMeetingForm(FormValidationAction):
         # The base class extracts only required slots; these four are read on every turn,
         # the mode before the place because it decides whether a place is needed.
         found: Dict[Text, Any] = {}
-        for slot in (WHEN, FELLOWSHIP, MODE, PLACE):
+        for slot in (WHEN, FELLOWSHIP, MODE, KIND, PLACE):
             extracted = await self._extract_slot(slot, dispatcher, tracker, domain)
             found.update(extracted)
             tracker.slots.update(extracted)
@@ -75,7 +87,7 @@ class ValidateFindMeetingForm(FormValidationAction):
         events = await super().get_validation_events(dispatcher, tracker, domain)
         validated = {event["name"] for event in events}
         recent = tracker.slots_to_validate()
-        kept = [SlotSet(s, recent[s]) for s in (WHEN, FELLOWSHIP, MODE) if s in recent and s not in validated]
+        kept = [SlotSet(s, recent[s]) for s in (WHEN, FELLOWSHIP, MODE, KIND) if s in recent and s not in validated]
         return kept + events
 
     def extract_meeting_place(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -83,6 +95,9 @@ class ValidateFindMeetingForm(FormValidationAction):
         found = understand.place_in(text, _fellowships())
         if found:
             return {PLACE: found}
+        answer = _state_answer(tracker)
+        if answer:  # "New York" after "Rochester, Minnesota or New York?"
+            return {PLACE: answer}
         rest = understand.leftover(text, _fellowships())
         if tracker.get_slot(REQUESTED_SLOT) == PLACE and rest and not understand.near_me(text):
             return {PLACE: rest}  # words we cannot place: validation says so, the form asks again
@@ -96,16 +111,34 @@ class ValidateFindMeetingForm(FormValidationAction):
         code = understand.fellowship_in(_text(tracker), _fellowships())
         return {FELLOWSHIP: code} if code else {}
 
+    def extract_meeting_kind(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        kinds = understand.kinds_in(_text(tracker))
+        return {KIND: " ".join(kinds)} if kinds else {}
+
     def extract_meeting_mode(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         mode = understand.mode_in(_text(tracker))
         return {MODE: mode} if mode else {}
 
     def validate_meeting_place(self, value: Any, dispatcher: CollectingDispatcher, tracker, domain) -> Dict[Text, Any]:
-        place = places.resolve(str(value)) if value else None
+        place = places.lookup(str(value)) if value else None
+        if isinstance(place, places.Ambiguous):
+            dispatcher.utter_message(text=speak.which_state(place))
+            return {PLACE: None}
         if place is None:
             dispatcher.utter_message(text=speak.unknown_place())
             return {PLACE: None}
         return {PLACE: place.label}
+
+
+def _state_answer(tracker: Tracker) -> Optional[str]:
+    """The place meant when this message names a state and the last one an ambiguous city."""
+    asked = places.find(_previous_user_text(tracker))
+    if not isinstance(asked, places.Ambiguous):
+        asked = places.lookup(tracker.get_slot(PLACE)) if tracker.get_slot(PLACE) else None
+    if not isinstance(asked, places.Ambiguous):
+        return None
+    place = places.in_state(asked.city, _text(tracker))
+    return place.label if place else None
 
 
 class ActionFindMeeting(Action):
@@ -121,8 +154,9 @@ class ActionFindMeeting(Action):
         # said_now and page read the catalog, which may load or fetch feeds: off the event loop.
         # A correction said outside the form ("no, Duluth") still counts.
         updates = await asyncio.to_thread(said_now, tracker)
-        texts, events = await asyncio.to_thread(page, tracker, 0, self._clock(), updates)
-        speak_chunks(dispatcher, texts)
+        texts, events, links = await asyncio.to_thread(page_with_links, tracker, 0, self._clock(), updates)
+        for text in texts:
+            dispatcher.utter_message(text=text, json_message=links or None)
         return [SlotSet(slot, value) for slot, value in updates.items()] + events
 
 
@@ -134,6 +168,7 @@ def said_now(tracker: Tracker) -> Dict[Text, Any]:
         WHEN: when.phrase_in(text),
         FELLOWSHIP: understand.fellowship_in(text, known),
         MODE: understand.mode_in(text),
+        KIND: " ".join(understand.kinds_in(text)),
     }
     return {slot: value for slot, value in found.items() if value and value != tracker.get_slot(slot)}
 
@@ -146,12 +181,24 @@ def more_meetings(tracker: Tracker, now: Optional[datetime] = None) -> Tuple[Lis
 def page(
     tracker: Tracker, offset: int, now: datetime, updates: Optional[Dict[Text, Any]] = None
 ) -> Tuple[List[str], List[EventType]]:
-    slots = {slot: tracker.get_slot(slot) for slot in (PLACE, WHEN, FELLOWSHIP, MODE)}
+    texts, events, _ = page_with_links(tracker, offset, now, updates)
+    return texts, events
+
+
+def page_with_links(
+    tracker: Tracker, offset: int, now: datetime, updates: Optional[Dict[Text, Any]] = None
+) -> Tuple[List[str], List[EventType], Dict[Text, Any]]:
+    """The spoken page, its slot events, and a payload with the join links (shown, not said)."""
+    slots = {slot: tracker.get_slot(slot) for slot in (PLACE, WHEN, FELLOWSHIP, MODE, KIND)}
     slots.update(updates or {})
-    # find_meetings turns an unset or unknown mode into ANY.
-    query = understand.Query(place=slots[PLACE], when=slots[WHEN], fellowship=slots[FELLOWSHIP], mode=slots[MODE])
+    # find_meetings turns an unset or unknown mode into ANY, and unknown kinds into none.
+    query = understand.Query(place=slots[PLACE], when=slots[WHEN], fellowship=slots[FELLOWSHIP], mode=slots[MODE],
+                             kinds=understand.kinds_slot(slots[KIND]))
     result = search.find_meetings(query, now, limit=PAGE, offset=offset)
     events: List[EventType] = [SlotSet(OFFSET, float(offset + len(result.hits)))]
-    if result.unknown_place:
+    if result.unknown_place or result.ambiguous:
         events.append(SlotSet(PLACE, None))
-    return [speak.answer(result, now)], events
+    links = [{"name": h.meeting.name, "url": h.meeting.conference_url} for h in result.hits if h.meeting.conference_url]
+    payload = {"links": links, "card": {"title": speak.phrases()["card_title"],
+                                        "text": "\n".join(f"{l['name']}: {l['url']}" for l in links)}} if links else {}
+    return [speak.answer(result, now)], events, payload

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from rasa_project.text import ALNUM, tokens
+
 from . import bmlt, cache, meeting_guide, places
 from .fields import FeedDefaults
 from .model import Meeting, ParseResult
@@ -24,7 +26,8 @@ class FeedStatus:
     name: str
     records: int = 0
     meetings: int = 0
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # records left out, by reason
+    dropped: Counter = field(default_factory=Counter)  # bad optional fields left out, meeting kept
     sample: bool = False  # the meetings used are sample data
     fetched_at: Optional[float] = None  # Unix time of the network copy used (URL feeds)
     error: str = ""  # why fresh network data was not used
@@ -66,11 +69,29 @@ def load_catalog(
     store = cache.FeedCache(sources.cache_path)
     meetings: List[Meeting] = []
     statuses = []
+    seen: set = set()
     for feed in sources.feeds:
         status, found = _load_feed(feed, sources, store, now, force)
-        meetings.extend(found)
+        for meeting in found:
+            key = _same(meeting)
+            if key in seen:
+                status.skipped["duplicate"] += 1
+                status.meetings -= 1
+                continue
+            seen.add(key)
+            meetings.append(meeting)
         statuses.append(status)
     return Catalog(meetings, statuses, dict(sources.fellowships))
+
+
+def _fold(value: str) -> str:
+    return " ".join(tokens(value, ALNUM))
+
+
+def _same(meeting: Meeting) -> tuple:
+    """Same name, day, time and place: one meeting, however many records list it."""
+    where = _fold(meeting.street) or _fold(meeting.location) or _fold(meeting.conference_url) or _fold(meeting.conference_phone)
+    return (_fold(meeting.name), meeting.weekday, meeting.start, _fold(meeting.city) if where else "", where)
 
 
 def _load_feed(feed: Feed, sources: Sources, store, now, force) -> Tuple[FeedStatus, List[Meeting]]:
@@ -89,20 +110,21 @@ def _load_feed(feed: Feed, sources: Sources, store, now, force) -> Tuple[FeedSta
         doc = _read(feed.file, status)
     if doc is None:
         return status, []
-    defaults = FeedDefaults(feed.name, feed.fellowship, feed.timezone, sample, feed.as_of)
+    defaults = FeedDefaults(feed.name, feed.fellowship, feed.timezone, sample, feed.as_of, feed.state)
     try:
         parsed = _parse(feed, doc, defaults, sources)
     except ValueError as err:  # FeedShapeError: not a meeting list at all
         status.error = str(err)
         return status, []
     status.records, status.meetings, status.skipped = parsed.records, len(parsed.meetings), parsed.skipped
+    status.dropped = parsed.dropped
     status.sample = sample
     return status, [_with_point(m) for m in parsed.meetings]
 
 
 def _read(path: Path, status: FeedStatus) -> Any:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM is common
     except (OSError, ValueError) as err:
         status.error = f"cannot read {Path(path).name}: {type(err).__name__}"
         return None
@@ -115,7 +137,8 @@ def _validator(feed: Feed):
 def _parse(feed: Feed, doc: Any, defaults: FeedDefaults, sources: Sources) -> ParseResult:
     if feed.format == "meeting_guide":
         return meeting_guide.parse(doc, defaults, sources.fellowships)
-    return bmlt.parse(doc, defaults)
+    formats = _read(feed.formats_file, FeedStatus(feed.name)) if feed.formats_file else None
+    return bmlt.parse(doc, defaults, formats)
 
 
 def _with_point(meeting: Meeting) -> Meeting:

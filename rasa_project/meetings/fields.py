@@ -5,13 +5,15 @@ import re
 from dataclasses import dataclass
 from datetime import time, timedelta
 from functools import lru_cache
-from typing import Any, Optional, Tuple
+from collections import Counter
+from typing import Any, Callable, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import HYBRID, ONLINE
 
 DEFAULT_TIMEZONE = "America/Chicago"
+T = TypeVar("T")
 DEFAULT_DURATION = timedelta(hours=1)  # Meeting Guide's rule when end_time is missing
 
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
@@ -34,6 +36,7 @@ class FeedDefaults:
     timezone: str = DEFAULT_TIMEZONE
     sample: bool = False
     as_of: str = ""  # a dated listing (sources.yml `as_of`): answers say how old it is
+    state: str = ""  # the state a record without one is in (sources.yml `state`)
 
 
 def text(value: Any) -> str:
@@ -92,6 +95,32 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def optional(dropped: Counter, convert: Callable[..., T], *args: Any, default: T) -> T:
+    """`convert(*args)`, or `default` when the field is bad: a bad optional field is dropped
+    and counted by name, and the meeting is kept."""
+    try:
+        return convert(*args)
+    except BadField as bad:
+        dropped[str(bad)] += 1
+        return default
+
+
+def split_state(state: str, postal: str) -> Tuple[str, str]:
+    """"CA 95035" given as the state: the code, and the ZIP when none was given."""
+    parts = state.replace(",", " ").split()
+    if len(parts) == 2 and re.fullmatch(r"\d{5}(?:-\d{4})?", parts[1]):
+        return parts[0], postal or parts[1]
+    return state, postal
+
+
+_VIRTUAL = re.compile(r"\b(online|virtual|zoom|internet|web|phone)\b", re.IGNORECASE)
+
+
+def virtual_place(*texts: str) -> bool:
+    """A place that is only a name for the internet ("Online Meeting", "Zoom")."""
+    return any(_VIRTUAL.search(t or "") for t in texts) and not any(re.match(r"\s*\d", t or "") for t in texts)
 
 
 def timezone(value: Any, default: str) -> str:

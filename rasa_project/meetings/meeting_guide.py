@@ -8,9 +8,10 @@ fellowship so one feed can list several (as 12 Step Meeting List sites often do)
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterable, List
 
-from . import fields
+from . import fields, join, kinds
 from .fields import BadField, FeedDefaults, FeedShapeError
 from .model import HYBRID, IN_PERSON, ONLINE, UNKNOWN, Meeting, ParseResult
 
@@ -30,13 +31,13 @@ def parse(doc: Any, defaults: FeedDefaults, fellowships: Iterable[str] = ()) -> 
     for record in records(doc):
         result.records += 1
         try:
-            result.meetings.extend(_meetings(record, defaults, known))
+            result.meetings.extend(_meetings(record, defaults, known, result.dropped))
         except BadField as bad:
             result.skip(str(bad))
     return result
 
 
-def _meetings(record: Any, defaults: FeedDefaults, known: dict) -> List[Meeting]:
+def _meetings(record: Any, defaults: FeedDefaults, known: dict, dropped: Counter) -> List[Meeting]:
     if not isinstance(record, dict):
         raise BadField("not_an_object")
     name, slug = fields.text(record.get("name")), fields.text(record.get("slug"))
@@ -52,26 +53,41 @@ def _meetings(record: Any, defaults: FeedDefaults, known: dict) -> List[Meeting]
     url = fields.web_link(record.get("conference_url"))
     phone = fields.phone(record.get("conference_phone"))
     lat, lon = fields.point(record.get("latitude"), record.get("longitude"))
+    location = fields.text(record.get("location"))
     street, city, state, postal = _address(record)
-    attendance = _attendance(record, types, bool(url or phone), bool(street) or lat is not None)
+    # Only a street makes a place: online-only records often carry a city's point.
+    specific = (bool(street) or (lat is not None and bool(location))) and not fields.virtual_place(location, street)
+    if fields.text(record.get("approximate")).lower() in ("yes", "true", "1"):
+        specific = False
+    attendance = _attendance(record, types, bool(url or phone), specific)
+    dial = join.parse(
+        fields.text(record.get("conference_phone")),
+        [fields.text(record.get("conference_phone_notes")), fields.text(record.get("conference_url_notes"))],
+        url,
+    )
+    located = attendance not in (ONLINE, UNKNOWN)
     common = dict(
         name=name,
         fellowship=known.get(fields.text(record.get("fellowship")).lower(), defaults.fellowship),
         start=start,
-        duration=fields.span(start, record.get("end_time")),
-        timezone=fields.timezone(record.get("timezone"), defaults.timezone),
+        duration=fields.optional(dropped, fields.span, start, record.get("end_time"), default=fields.DEFAULT_DURATION),
+        timezone=fields.optional(dropped, fields.timezone, record.get("timezone"), defaults.timezone, default=defaults.timezone),
         attendance=attendance,
-        location=fields.text(record.get("location")),
-        street=street,
+        location=location if located else "",
+        street=street if located else "",
         city=city,
-        state=state,
-        postal_code=postal,
-        latitude=lat if attendance != ONLINE else None,
-        longitude=lon if attendance != ONLINE else None,
+        state=state or defaults.state,
+        postal_code=postal if located else "",
+        latitude=lat if located else None,
+        longitude=lon if located else None,
         conference_url=url,
-        conference_phone=phone,
+        conference_phone=dial.phone if phone else "",
+        meeting_id=dial.meeting_id if (url or phone) else "",
+        passcode=dial.passcode if (url or phone) else "",
         types=types,
+        kinds=kinds.from_meeting_guide(types),
         notes=fields.text(record.get("notes")),
+        location_notes=fields.text(record.get("location_notes")) if located else "",
         source=defaults.feed,
         sample=defaults.sample,
         as_of=defaults.as_of,
@@ -113,6 +129,8 @@ def _address(record: dict) -> tuple:
         parts = [p.strip() for p in formatted.split(",") if p.strip()]
         if parts and parts[-1].upper() in ("USA", "US", "UNITED STATES"):
             parts = parts[:-1]
+        if parts and record.get("location") and parts[0] == fields.text(record.get("location")):
+            parts = parts[1:]  # the place's name repeated at the front
         if len(parts) >= 3:  # "[place, ]street, city, ST 12345"
             street, city = ", ".join(parts[:-2]), parts[-2]
             state_zip = parts[-1].split()
@@ -120,6 +138,7 @@ def _address(record: dict) -> tuple:
             postal = state_zip[1] if len(state_zip) > 1 else ""
         elif len(parts) == 2:
             city, state = parts  # an approximate "City, ST" as online meetings give
+    state, postal = fields.split_state(state, postal)
     return street, city, state, postal
 
 

@@ -35,7 +35,11 @@ class Meeting:
     conference_url: str = ""  # http(s) link to join online
     conference_phone: str = ""  # dial-in, may carry ",,code#" for one-tap dialing
     types: Tuple[str, ...] = ()  # feed codes, e.g. ("O", "D")
+    kinds: Tuple[str, ...] = ()  # plain kinds from kinds.py: "spanish", "women", "open", ...
     notes: str = ""
+    location_notes: str = ""  # "Rear entrance", "Ring bell": said after the address
+    meeting_id: str = ""  # online meeting ID, digits only, to say when joining by phone
+    passcode: str = ""  # online passcode as given (digits are said one by one)
     source: str = ""  # feed name in sources.yml
     sample: bool = False  # True for invented sample data, never a real meeting
     as_of: str = ""  # the year of a dated listing, "" for a live feed
@@ -59,6 +63,7 @@ class ParseResult:
 
     meetings: List[Meeting] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # reason -> count
+    dropped: Counter = field(default_factory=Counter)  # bad optional field -> count (meeting kept)
     records: int = 0  # records seen in the feed
 
     def skip(self, reason: str) -> None:

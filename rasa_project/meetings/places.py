@@ -1,22 +1,25 @@
-"""Turn place text (city names, ZIP codes, ZIPs as speech recognition writes them) into a point.
+"""Turn place text (a city with or without its state, a ZIP code, ZIPs as speech recognition
+writes them) into a point, offline, anywhere in the US (gazetteer.py).
 
-The gazetteer is the `zipcodes` package: every US ZIP code with its postal city, the
-other city names the post office accepts for it, and a point. It has no neighborhoods.
+A city named without its state resolves when one state's city of that name clearly
+dominates; when several are real candidates the answer is Ambiguous and the caller asks
+"Rochester, Minnesota or New York?", the home state (sources.yml `home_state`) first.
 Unknown or misheard places give None, never an exception: the caller asks again.
 """
 from __future__ import annotations
 
 import math
-import re
-import statistics
-from collections import defaultdict
+import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple, Union
 
-from rasa_project.text import ALNUM, tokens
+from . import gazetteer
+from .gazetteer import Place, normalize
 
-PREFERRED_STATE = "MN"
+HOME_STATE = "MN"
+RIVAL_SHARE = 0.2  # another state's city is a candidate with at least this share of the largest one's ZIPs
+MAX_CHOICES = 3
 
 _WORD_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -27,33 +30,36 @@ _WORD_DIGITS = {
 _TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6",
          "seventy": "7", "eighty": "8", "ninety": "9"}
 _REPEAT = {"double": 2, "triple": 3}
-# How people and speech recognizers shorten place names; applied to both sides.
-_SHORT = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "mpls": "minneapolis",
-          "e": "east", "w": "west", "n": "north", "s": "south"}
-# USPS state and territory codes, to read "rochester ny".
-STATES = frozenset(
-    """AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV
-    NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP""".split()
-)
+# Two-letter state codes that are also everyday words count only at the end of a sentence
+# or before a time word, so "saint paul or minneapolis" never becomes Saint Paul, Oregon.
+_WORD_CODES = frozenset("""in or me ok hi oh la pa ma al co id de mo ne mi ga wa va""".split())
+_AFTER_CODE = frozenset("""on tonight today tomorrow this next at in for monday tuesday wednesday thursday
+    friday saturday sunday morning afternoon evening night around please""".split())
 _ZIP_WORDS = ("zip", "code", "zipcode", "postal")
 PLACE_WORDS = ("in", "near", "around", "by", "at", "from", "to", "of")  # "close to", "outside of"
+_NOT_CITIES = frozenset("""me person line town the a here there""".split())
 
 
 @dataclass(frozen=True)
-class Place:
-    """A resolved place: what to call it and the point to measure distances from."""
+class Ambiguous:
+    """A city name several states have; `states` in the order to offer them."""
 
-    label: str  # "Saint Paul" or "55104"
-    latitude: float
-    longitude: float
-    state: str = ""
-    zip_code: str = ""  # set when the person gave a ZIP code
+    city: str  # as said back ("Rochester")
+    states: Tuple[str, ...]  # codes, home state first
 
 
-def normalize(text: str) -> List[str]:
-    """Lower-case words with punctuation dropped and common short forms spelled out."""
-    words = tokens(text, ALNUM, drop="'")
-    return [_SHORT.get(w, w) for w in words]
+Found = Union[Place, Ambiguous, None]
+
+
+@lru_cache(maxsize=1)
+def home_state() -> str:
+    """sources.yml `home_state` (env MEETINGS_HOME_STATE overrides), else Minnesota."""
+    from .sources import load_sources
+
+    try:
+        return os.environ.get("MEETINGS_HOME_STATE") or load_sources().home_state or HOME_STATE
+    except (OSError, ValueError):
+        return HOME_STATE
 
 
 def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -64,43 +70,62 @@ def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 3958.8 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def resolve(text: str) -> Optional[Place]:
-    """The place when `text` is only a place ("st paul", "55104", "five five one oh four")."""
+def resolve(text: Optional[str]) -> Optional[Place]:
+    """The place when `text` is only a place ("st paul", "55104", "Syracuse, New York")."""
+    found = lookup(text)
+    return found if isinstance(found, Place) else None
+
+
+def lookup(text: Optional[str]) -> Found:
+    """Like resolve, but a city several states have comes back Ambiguous."""
     try:
-        words = normalize(text)
+        words = normalize(text or "")
         if not words:
             return None
         numbers = [w for w in words if w not in _ZIP_WORDS]
         if numbers and all(_is_number_word(w) for w in numbers):
             return _zip_in(numbers)
-        return _city(words, PREFERRED_STATE)
+        return _with_state(words) or _city(words)
     except Exception:  # a gazetteer surprise must not end the conversation
         return None
 
 
-def find_in_text(text: str) -> Optional[Place]:
-    """A ZIP code anywhere in an utterance, else a city named after "in", "near", ..."""
+def find_in_text(text: Optional[str]) -> Optional[Place]:
+    found = find(text)
+    return found if isinstance(found, Place) else None
+
+
+def find(text: Optional[str]) -> Found:
+    """A ZIP code anywhere in an utterance, else a city with its state anywhere, else a
+    city named after "in", "near", ..."""
     try:
-        words = normalize(text)
-        found = _zip_in(words)
+        words = normalize(text or "")
+        found = _zip_in(words) or _with_state(words)
         if found:
             return found
-        # A state code counts only at the very end ("near rochester ny"), so "in saint paul
-        # or minneapolis" never becomes Saint Paul, Oregon.
         for i, word in enumerate(words):
             if word in PLACE_WORDS:
                 for n in range(min(5, len(words) - i - 1), 0, -1):
-                    at_end = i + 1 + n == len(words)
-                    place = _city(words[i + 1 : i + 1 + n], PREFERRED_STATE, allow_state=at_end)
-                    if place:
-                        return place
+                    found = _city(words[i + 1 : i + 1 + n])
+                    if found:
+                        return found
         return None
     except Exception:
         return None
 
 
+def in_state(city: str, text: Optional[str]) -> Optional[Place]:
+    """The answer to "Rochester, Minnesota or New York?": `city` in the state `text` names."""
+    words = normalize(text or "")
+    for start, end, code in _states_in(words, anywhere=True):
+        town = gazetteer.towns().get(" ".join(normalize(city)), {}).get(code)
+        if town:
+            return _labelled(town.place)
+    return None
+
+
 def zip_point(code: str) -> Optional[Tuple[float, float]]:
-    place = _zip_place(code)
+    place = gazetteer.zip_place(code)
     return (place.latitude, place.longitude) if place else None
 
 
@@ -158,88 +183,88 @@ def _zip_in(words: Sequence[str]) -> Optional[Place]:
     return None
 
 
-@lru_cache(maxsize=4096)
-def _zip_place(code: str) -> Optional[Place]:
-    if not re.fullmatch(r"\d{5}", code or ""):
-        return None
-    import zipcodes  # loads its data on first use, not at import time
-
-    rows = zipcodes.matching(code)
-    if not rows:
-        return None
-    row = rows[0]
-    return Place(code, float(row["lat"]), float(row["long"]), row["state"], code)
+def _is_number_word(word: str) -> bool:
+    return word.isdigit() or word in _WORD_DIGITS or word in _TENS or word in _REPEAT
 
 
-def _city(words: Sequence[str], prefer_state: str, allow_state: bool = True) -> Optional[Place]:
-    """A city in the preferred state, or in another state when the text names one
-    ("rochester ny"): looking through every state costs a second, so it is done only then."""
-    words = list(words)
-    state = prefer_state
-    if not allow_state:
-        return _state_index(prefer_state).get(" ".join(words))
-    if len(words) > 1 and words[-1].upper() in STATES:
-        state, words = words[-1].upper(), words[:-1]
-    elif len(words) > 1 and words[-1] == "minnesota":
-        state, words = "MN", words[:-1]
+def _zip_in(words: Sequence[str]) -> Optional[Place]:
+    """The first real ZIP code spelled by a stretch of number words ("55 104" too)."""
+    for run in spoken_numbers(words):
+        for start in range(len(run)):
+            digits = ""
+            for _, part in run[start:]:
+                digits += part
+                if len(digits) >= 5:
+                    break
+            if len(digits) in (5, 9):  # ZIP or ZIP+4
+                place = gazetteer.zip_place(digits[:5])
+                if place:
+                    return place
+    return None
+
+
+def _states_in(words: Sequence[str], anywhere: bool = False) -> List[Tuple[int, int, str]]:
+    """(start, end, code) of each state named, as a full name or a code."""
+    found = []
+    table = gazetteer.state_words()
+    for start in range(len(words)):
+        for size in (3, 2, 1):
+            said = " ".join(words[start : start + size])
+            if len(words) - start < size or said not in table:
+                continue
+            end = start + size
+            after = words[end] if end < len(words) else None
+            if size == 1 and said in _WORD_CODES and not anywhere and after is not None and after not in _AFTER_CODE:
+                continue
+            found.append((start, end, table[said]))
+            break
+    return found
+
+
+def _with_state(words: Sequence[str]) -> Optional[Place]:
+    """A city said just before its state: "rochester new york", "san jose ca"."""
+    towns = gazetteer.towns()
+    for start, _, code in _states_in(words):
+        for size in range(min(4, start), 0, -1):
+            town = towns.get(" ".join(words[start - size : start]), {}).get(code)
+            if town:
+                return _labelled(town.place)
+    return None
+
+
+def _city(words: Sequence[str]) -> Found:
+    """A city with no state said: the only real candidate, or Ambiguous."""
     key = " ".join(words)
-    if not key:
+    if not key or key in _NOT_CITIES or key in gazetteer.state_words():
         return None
-    if state == prefer_state:
-        return _state_index(prefer_state).get(key)
-    found = [p for p in _national_index().get(key, []) if p.state == state]
-    return replace(found[0], label=f"{found[0].label} {state}") if found else None
+    found = gazetteer.towns().get(key)
+    if not found:
+        return None
+    rivals = _candidates(found)
+    if len(rivals) == 1:
+        return _labelled(found[rivals[0]].place)
+    return Ambiguous(found[rivals[0]].place.label, tuple(rivals))
 
 
-@lru_cache(maxsize=8)
-def _state_index(state: str) -> Dict[str, Place]:
-    import zipcodes
-
-    return _index(zipcodes.filter_by(state=state))
-
-
-@lru_cache(maxsize=1)
-def _national_index() -> Dict[str, List[Place]]:
-    import zipcodes
-
-    by_state: Dict[str, list] = defaultdict(list)
-    for row in zipcodes.list_all():
-        by_state[row["state"]].append(row)
-    merged: Dict[str, List[Place]] = defaultdict(list)
-    for rows in by_state.values():
-        for key, place in _index(rows).items():
-            merged[key].append(place)
-    return merged
+def _candidates(found: dict) -> List[str]:
+    """States worth asking about, home first then by size: a rival needs a fifth of the
+    largest one's ZIP codes, and two of them unless no town of the name has more than one."""
+    home = home_state()
+    largest = max(town.zips for town in found.values())
+    floor = max(RIVAL_SHARE * largest, min(2, largest))
+    return sorted(
+        (code for code, town in found.items() if code == home or town.zips >= floor),
+        key=lambda code: (code != home, -found[code].zips),
+    )[:MAX_CHOICES]
 
 
-def _index(rows: list) -> Dict[str, Place]:
-    """City name -> point for one state's ZIP rows.
-
-    A postal city's point is its lowest-numbered standard ZIP, usually the main post
-    office downtown: the median of all its ZIPs drifts into suburbs that share the postal
-    name (Minneapolis covers Bloomington's ZIPs). A name known only as an accepted
-    alternative (Bloomington) gets the median of the ZIPs that accept it.
-    """
-    primary: Dict[str, list] = defaultdict(list)
-    accepted: Dict[str, list] = defaultdict(list)
-    for row in rows:
-        primary[" ".join(normalize(row["city"]))].append(row)
-        for alias in row.get("acceptable_cities") or []:
-            accepted[" ".join(normalize(alias))].append(row)
-    index = {}
-    for key, zips in accepted.items():
-        index[key] = Place(
-            _title(key),
-            statistics.median(float(r["lat"]) for r in zips),
-            statistics.median(float(r["long"]) for r in zips),
-            zips[0]["state"],
-        )
-    for key, zips in primary.items():
-        standard = sorted((r for r in zips if r["zip_code_type"] == "STANDARD"), key=lambda r: r["zip_code"])
-        row = (standard or sorted(zips, key=lambda r: r["zip_code"]))[0]
-        index[key] = Place(row["city"], float(row["lat"]), float(row["long"]), row["state"])
-    return index
-
-
-def _title(key: str) -> str:
-    return " ".join(w.capitalize() for w in key.split())
+def _labelled(place: Place) -> Place:
+    """A city carries its state in its label ("San Jose, California") unless it is the home
+    state's and its name alone means it, so the label resolves to the same place again."""
+    if place.zip_code:
+        return place
+    found = gazetteer.towns().get(" ".join(normalize(place.label)), {})
+    if place.state == home_state() and _candidates(found) == [place.state]:
+        return place
+    state = gazetteer.state_names().get(place.state, place.state)
+    return replace(place, label=gazetteer.templates()["place_with_state"].format(city=place.label, state=state))

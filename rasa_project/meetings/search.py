@@ -31,6 +31,7 @@ class SearchResult:
     offset: int = 0
     place: Optional[Place] = None
     unknown_place: bool = False  # place text given but not understood: ask again
+    ambiguous: Optional[places.Ambiguous] = None  # a city several states have: ask which
     sample: bool = False  # the answer rests on invented sample data
     data_age: Optional[timedelta] = None  # age of the oldest downloaded feed copy in use
     stale: bool = False  # a feed could not be refreshed; older data is in use
@@ -52,11 +53,15 @@ def find_meetings(
     catalog = catalog or feeds.DEFAULT.get()
     if isinstance(query, str):
         query = understand.parse_query(query, catalog.fellowships)
-    query = replace(query, mode=understand.mode_or_any(query.mode))
+    query = replace(query, mode=understand.mode_or_any(query.mode), kinds=understand.kinds_slot(query.kinds))
     now = when.aware(now)
     window = (when.parse(query.when, now) if query.when else None) or when.default_window(now)
-    place = places.resolve(query.place) if query.place else None
+    found = places.lookup(query.place) if query.place else None
+    place = found if isinstance(found, Place) else None
     result = SearchResult(query, window, offset=offset, place=place, skipped=dict(catalog.skipped))
+    if isinstance(found, places.Ambiguous):
+        result.ambiguous = found
+        return result
     age = catalog.data_age(now.timestamp())
     result.data_age = timedelta(seconds=age) if age is not None else None
     result.stale = catalog.stale
@@ -76,7 +81,7 @@ def _fits(meetings, query: Query, window: when.Window, place, radius: float):
     for meeting in meetings:
         if query.fellowship and meeting.fellowship != query.fellowship:
             continue
-        if not _mode_fits(meeting, query):
+        if not _mode_fits(meeting, query) or not set(query.kinds) <= set(meeting.kinds):
             continue
         starts = occurs.first(meeting)
         if starts is None:
@@ -86,7 +91,15 @@ def _fits(meetings, query: Query, window: when.Window, place, radius: float):
             distance = places.miles(place.latitude, place.longitude, meeting.latitude, meeting.longitude)
             if distance > radius:
                 continue
+        elif use_distance and not meeting.joinable_online and not _named_in_state(meeting, query, place):
+            continue  # no known position: never "near" anything
         yield Hit(meeting, starts, distance)
+
+
+def _named_in_state(meeting: Meeting, query: Query, place) -> bool:
+    """A listing with no address or way to join (a group the sources only name) is still
+    worth hearing when its fellowship is asked for in its own state."""
+    return meeting.attendance == UNKNOWN and bool(query.fellowship) and bool(meeting.state) and meeting.state == place.state
 
 
 def _mode_fits(meeting: Meeting, query: Query) -> bool:

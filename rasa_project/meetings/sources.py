@@ -30,8 +30,10 @@ class Feed:
     url: str = ""
     fallback: Optional[Path] = None  # used when the URL never answered and nothing is cached
     fallback_sample: bool = True
+    formats_file: Optional[Path] = None  # BMLT: a saved GetFormats reply, when the feed has none
     source: str = ""  # attribution, said nowhere, kept for reviewers
     as_of: str = ""  # a listing copied from a dated source: its year, said with every answer
+    state: str = ""  # USPS code of the state records without one are in
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Sources:
     cache_path: Path
     max_age_hours: float  # a cached URL copy older than this is refetched on load
     timeout_seconds: float  # per fetch
+    home_state: str = "MN"  # first guess when a city name exists in several states
 
 
 def load_sources(path: Optional[Path] = None, cache_path: Optional[Path] = None) -> Sources:
@@ -59,6 +62,7 @@ def load_sources(path: Optional[Path] = None, cache_path: Optional[Path] = None)
         cache_path=cache_path,
         max_age_hours=float(cache.get("max_age_hours", 24)),
         timeout_seconds=float(cache.get("timeout_seconds", 3)),
+        home_state=str(data.get("home_state", "MN")).upper(),
     )
 
 
@@ -77,6 +81,8 @@ def _feed(item: dict, base: Path, zone: str) -> Feed:
         url=str(item.get("url", "")),
         fallback=base / item["fallback"] if item.get("fallback") else None,
         fallback_sample=bool(item.get("fallback_sample", True)),
+        formats_file=base / item["formats"] if item.get("formats") else None,
         source=str(item.get("source", "")),
         as_of=str(item.get("as_of", "")),
+        state=str(item.get("state", "")).upper(),
     )

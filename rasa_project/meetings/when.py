@@ -1,7 +1,7 @@
 """Turn "tonight", "tomorrow morning", "on tuesday", "right now" into a time window.
 
-Always relative to an explicit `now` (an aware datetime; a naive one is read as
-America/Chicago). Nights run to 4 a.m., so a 12:30 a.m. meeting counts as "tonight".
+Always relative to an explicit `now` in the person's zone (an aware datetime; a naive one
+is read in clock.person_zone()). Nights run to 4 a.m., so a 12:30 a.m. meeting counts as "tonight".
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from rasa_project.text import LETTERS, normalize
 
-from .fields import DEFAULT_TIMEZONE
+from . import clock
 
 NIGHT_ENDS = time(4, 0)
 GRACE = timedelta(minutes=15)  # a meeting that began this recently is still worth joining
@@ -44,7 +44,7 @@ class Window:
 
 
 def aware(now: datetime) -> datetime:
-    return now if now.tzinfo else now.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    return now if now.tzinfo else now.replace(tzinfo=ZoneInfo(clock.person_zone()))
 
 
 def default_window(now: datetime) -> Window:

@@ -44,10 +44,10 @@ def test_one_sentence_fills_place_time_and_fellowship(default_catalog):
 
 
 def test_a_correction_changes_only_the_place(default_catalog):
-    t = tracker("no, Duluth", requested="meeting_place", meeting_place="Saint Paul", meeting_when="tonight",
+    t = tracker("no, Duluth Minnesota", requested="meeting_place", meeting_place="Saint Paul", meeting_when="tonight",
                 meeting_fellowship="NA")
     messages, slots = run(ValidateFindMeetingForm(), t)
-    assert slots == {"meeting_place": "Duluth"} and messages == []
+    assert slots == {"meeting_place": "Duluth, Minnesota"} and messages == []
 
 
 def test_an_unknown_place_is_turned_down_with_a_re_ask(default_catalog):
@@ -93,8 +93,8 @@ def test_more_meetings_continues_where_the_last_page_ended(default_catalog):
 
 
 def test_more_after_the_last_page_says_that_is_all(default_catalog):
-    total = search.find_meetings(Query(place="Duluth", when="tonight"), TUESDAY_EVENING, catalog=default_catalog).total
-    t = tracker("more", meeting_place="Duluth", meeting_when="tonight", meeting_offset=float(total))
+    total = search.find_meetings(Query(place="Duluth, Minnesota", when="tonight"), TUESDAY_EVENING, catalog=default_catalog).total
+    t = tracker("more", meeting_place="Duluth, Minnesota", meeting_when="tonight", meeting_offset=float(total))
     texts, events = more_meetings(t, now=TUESDAY_EVENING)
     assert texts == [speak.phrases()["no_more"]] and events == [SlotSet("meeting_offset", float(total))]
 
@@ -112,9 +112,9 @@ def test_an_answer_with_only_a_time_is_not_taken_for_a_place(default_catalog):
 
 
 def test_find_meeting_takes_a_correction_said_outside_the_form(default_catalog):
-    t = tracker("no, Duluth", meeting_place="Saint Paul", meeting_when="tonight", meeting_fellowship="AA")
+    t = tracker("no, Duluth Minnesota", meeting_place="Saint Paul", meeting_when="tonight", meeting_fellowship="AA")
     messages, slots = run(ActionFindMeeting(clock=lambda: TUESDAY_EVENING), t)
-    assert slots["meeting_place"] == "Duluth" and "meeting_when" not in slots
-    duluth = search.find_meetings(Query(place="Duluth", when="tonight", fellowship="AA"), TUESDAY_EVENING,
+    assert slots["meeting_place"] == "Duluth, Minnesota" and "meeting_when" not in slots
+    duluth = search.find_meetings(Query(place="Duluth, Minnesota", when="tonight", fellowship="AA"), TUESDAY_EVENING,
                                   catalog=default_catalog)
     assert duluth.hits[0].meeting.name in messages[0]["text"] and "Duluth" in messages[0]["text"]

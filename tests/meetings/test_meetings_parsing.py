@@ -22,6 +22,11 @@ def expected_skips(records):
     return reasons
 
 
+def expected_drops(records):
+    """Bad optional fields (`_dropped`): the field goes, the meeting stays."""
+    return Counter(r["_dropped"] for r in records if isinstance(r, dict) and "_dropped" in r)
+
+
 def by_name(result):
     return {m.name: m for m in result.meetings}
 
@@ -31,6 +36,7 @@ def test_meeting_guide_counts_every_skipped_record_by_reason():
     result = meeting_guide.parse(records, MG, FELLOWSHIPS)
     assert result.records == len(records)
     assert result.skipped == expected_skips(records)
+    assert result.dropped == expected_drops(records) and result.dropped
     kept = [r for r in records if isinstance(r, dict) and r["_expect"] == "kept"]
     days = sum(len(r["day"]) if isinstance(r["day"], list) else 1 for r in kept)
     assert len(result.meetings) == days
@@ -41,6 +47,7 @@ def test_bmlt_counts_every_skipped_record_by_reason():
     result = bmlt.parse(records, NA)
     assert result.records == len(records)
     assert result.skipped == expected_skips(records)
+    assert result.dropped == expected_drops(records) and result.dropped
     assert len(result.meetings) == sum(r["_expect"] == "kept" for r in records)
 
 

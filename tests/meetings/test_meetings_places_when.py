@@ -22,10 +22,20 @@ def test_city_spellings_resolve_to_the_same_place(said):
     assert places.miles(place.latitude, place.longitude, *zip_point("55101")) < 3
 
 
-@pytest.mark.parametrize("city", ["Minneapolis", "Duluth", "Rochester", "Bloomington"])
-def test_minnesota_cities_resolve_in_minnesota(city):
+@pytest.mark.parametrize("city", ["Minneapolis", "Saint Paul", "Mankato", "Edina"])
+def test_cities_mostly_in_minnesota_resolve_there(city):
     place = places.resolve(city.lower())
     assert place.state == "MN" and place.label == city
+
+
+@pytest.mark.parametrize(
+    "city, states",
+    [("Rochester", ("MN", "NY")), ("Duluth", ("MN", "GA")), ("Bloomington", ("MN", "IN", "IL")),
+     ("Portland", ("OR", "ME"))],
+)
+def test_a_city_several_states_have_is_asked_about_home_state_first(city, states):
+    assert places.resolve(city) is None
+    assert places.lookup(city) == places.Ambiguous(city, states)
 
 
 @pytest.mark.parametrize(
@@ -40,16 +50,40 @@ def test_spoken_zip_codes(said):
 
 
 @pytest.mark.parametrize(
-    "said", ["", "   ", "zzyzx qwerty", "the moon", "fifty five", "five five one", "99999", "near me", "chicago", None, "!!!"]
+    "said", ["", "   ", "zzyzx qwerty", "the moon", "fifty five", "five five one", "99999", "near me", "in person", None, "!!!"]
 )
 def test_unknown_or_misheard_places_give_none(said):
     assert places.resolve(said) is None
 
 
-def test_other_states_need_the_state_named():
-    ny = places.resolve("Rochester NY")
-    assert ny.state == "NY" and places.resolve(ny.label) == ny
-    assert places.resolve("rochester").state == "MN"
+@pytest.mark.parametrize(
+    "said, label, state",
+    [("Rochester NY", "Rochester, New York", "NY"), ("rochester new york", "Rochester, New York", "NY"),
+     ("Syracuse, New York", "Syracuse, New York", "NY"), ("san jose california", "San Jose, California", "CA"),
+     ("San Jose, CA", "San Jose, California", "CA"), ("chicago", "Chicago, Illinois", "IL"),
+     ("rochester minnesota", "Rochester, Minnesota", "MN"), ("syracuse", "Syracuse, New York", "NY")],
+)
+def test_any_state_by_name_or_code_and_the_label_resolves_back(said, label, state):
+    place = places.resolve(said)
+    assert (place.label, place.state) == (label, state) and places.resolve(place.label) == place
+
+
+@pytest.mark.parametrize(
+    "sentence, label",
+    [("NA meeting in Rochester New York on Monday", "Rochester, New York"),
+     ("is there a spanish-speaking AA meeting tomorrow morning in San Jose, California?", "San Jose, California"),
+     ("Syracuse New York meetings tonight", "Syracuse, New York"),
+     ("rochester ny tonight", "Rochester, New York"),
+     ("a meeting in saint paul or minneapolis tonight", "Saint Paul")],
+)
+def test_city_and_state_anywhere_in_a_sentence(sentence, label):
+    assert places.find(sentence).label == label
+
+
+def test_the_answer_to_which_state_picks_that_state():
+    assert places.in_state("Rochester", "New York").label == "Rochester, New York"
+    assert places.in_state("Rochester", "minnesota please").state == "MN"
+    assert places.in_state("Rochester", "the moon") is None
 
 
 def test_place_found_inside_a_sentence():

@@ -92,11 +92,11 @@ def test_pages_do_not_overlap_and_say_when_more_remain(catalog):
 
 
 def test_far_meetings_are_left_out_but_online_ones_stay(catalog):
-    result = find(catalog, place="Duluth", when="tonight", fellowship="AA")
+    result = find(catalog, place="Duluth, Minnesota", when="tonight", fellowship="AA")
     cities = {h.meeting.city for h in result.hits if h.distance_miles is not None}
     assert cities == {"Duluth"}
     assert any(h.meeting.joinable_online for h in result.hits)
-    in_person = find(catalog, place="Duluth", when="tonight", fellowship="AA", mode=IN_PERSON)
+    in_person = find(catalog, place="Duluth, Minnesota", when="tonight", fellowship="AA", mode=IN_PERSON)
     assert all(h.meeting.attendable_in_person for h in in_person.hits)
 
 
