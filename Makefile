@@ -38,11 +38,11 @@ $(STAMPS)/system: scripts/system-deps.sh Makefile
 	bash scripts/system-deps.sh espeak-ng libespeak-ng1 sox portaudio19-dev
 	@touch $@
 
-# Only the tests need a Redis server (tests/test_scale_out.py starts its own) and PulseAudio
+# Only the tests need Redis and HAProxy (tests/test_scale_out.py starts its own, scripts/scale-out.sh) and PulseAudio
 # (tests/voice/test_microphone.py starts its own daemon with a virtual microphone).
 $(STAMPS)/test-system: scripts/system-deps.sh Makefile
 	@mkdir -p $(STAMPS)
-	bash scripts/system-deps.sh redis-server pulseaudio pulseaudio-utils libasound2-plugins
+	bash scripts/system-deps.sh redis-server haproxy pulseaudio pulseaudio-utils libasound2-plugins
 	@touch $@
 
 $(STAMPS)/venv: requirements.txt | $(STAMPS)/system

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages named on the command line when they are missing.
-# The Makefile passes the assistant's (espeak-ng, sox) for every target, and redis-server
-# (the scale-out test's) for `make test` only.
+# The Makefile passes the assistant's (espeak-ng, sox) for every target, and redis-server and haproxy
+# (the scale-out and failover tests', scripts/scale-out.sh) for `make test` only.
 set -euo pipefail
 PACKAGES=("$@")
 missing=()
