@@ -141,7 +141,7 @@ def phone_digits(number: str) -> str:
 def code_said(code: str) -> str:
     """Digits in threes with pauses; letters one by one when the code mixes them."""
     if code.isdigit():
-        return numbers.said(numbers.threes(code))
+        return numbers.said([code] if len(code) <= 4 else numbers.threes(code))
     return code if code.isalpha() else " ".join(code)
 
 

@@ -51,11 +51,11 @@ def test_phone_numbers_are_written_digit_by_digit():
         ("+16699006833,,81234567890#,,,,*123456#", "",
          "Call 6 6 9, 9 0 0, 6 8 3 3. Meeting ID 8 1 2, 3 4 5 6, 7 8 9 0. Passcode 1 2 3, 4 5 6"),
         ("+1 646 558 8656", "Meeting ID: 876 5432 1098 Passcode: 2468",
-         "Call 6 4 6, 5 5 8, 8 6 5 6. Meeting ID 8 7 6, 5 4 3 2, 1 0 9 8. Passcode 2 4 6, 8"),
+         "Call 6 4 6, 5 5 8, 8 6 5 6. Meeting ID 8 7 6, 5 4 3 2, 1 0 9 8. Passcode 2 4 6 8"),
         ("+1 646 558 8656 Meeting ID: 876 543 2109 Passcode: serenity", "",
          "Call 6 4 6, 5 5 8, 8 6 5 6. Meeting ID 8 7 6, 5 4 3, 2 1 0 9. Passcode serenity"),
         ("+16465588656,,87654321098#,,,,0#,,2468#", "",
-         "Call 6 4 6, 5 5 8, 8 6 5 6. Meeting ID 8 7 6, 5 4 3 2, 1 0 9 8. Passcode 2 4 6, 8"),
+         "Call 6 4 6, 5 5 8, 8 6 5 6. Meeting ID 8 7 6, 5 4 3 2, 1 0 9 8. Passcode 2 4 6 8"),
     ],
 )
 def test_dial_in_number_meeting_id_and_passcode_are_said_apart(phone, notes, said):
