@@ -1,15 +1,65 @@
 """Meeting lookup conversations through the trained model and both real servers.
 
-The feeds are the packaged sample data (no network); answers say so.
+The shared servers use the packaged sample data (no network); answers say so. The
+other-states tests start their own pair: the action server reads the California and
+New York fixture feeds (tests/meetings/fixtures/states.yml) with the person in Pacific
+time. Nothing is mocked. MEETINGS_E2E_MODEL picks another trained model (for example
+one trained into /tmp while models/assistant.tar.gz is in use); the default is the
+project's model.
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
 
 import pytest
 
-from conftest import conversation, talk, texts
+from conftest import LOG_DIR, MODEL, conversation, free_port, talk, texts, write_credentials
+from rasa_project import servers
 
 pytestmark = pytest.mark.slow
+STATES = Path(__file__).parent / "meetings" / "fixtures" / "states.yml"
+
+
+@pytest.fixture(scope="module")
+def states_server(tmp_path_factory):
+    """A Rasa server and action server answering from the other-states fixture feeds."""
+    model = Path(os.environ.get("MEETINGS_E2E_MODEL") or MODEL)
+    if not model.is_file():
+        pytest.fail(f"no trained model at {model}")
+    tmp = tmp_path_factory.mktemp("states")
+    actions = servers.action_server(free_port(), log_dir=LOG_DIR / "states")
+    actions.env.update(MEETINGS_SOURCES=str(STATES), MEETINGS_CACHE=str(tmp / "cache.sqlite3"),
+                       ASSISTANT_TIMEZONE="America/Los_Angeles")
+    actions.start()
+    rasa = None
+    try:
+        actions.wait_ready(timeout=120)
+        endpoints = servers.endpoints_for(actions.port, out_dir=tmp)
+        rasa = servers.rasa_server(free_port(), model=model, endpoints=endpoints,
+                                   credentials=write_credentials(tmp), log_dir=LOG_DIR / "states").start()
+        rasa.wait_ready(timeout=300)
+        yield rasa
+    finally:
+        if rasa:
+            rasa.stop()
+        actions.stop()
+
+
+def test_spanish_meeting_tomorrow_morning_in_san_jose(states_server):
+    said = " ".join(texts(talk(states_server, conversation("states"),
+                               "Is there a Spanish-speaking AA meeting tomorrow morning in San Jose, California?")))
+    assert said.startswith("Here are Spanish-speaking A A meetings tomorrow morning near San Jose, California.")
+    assert "Grupo Esperanza: tomorrow at seven in the morning" in said and "in Spanish" in said
+    assert "sample" not in said.lower()
+
+
+def test_which_rochester_then_new_york(states_server):
+    who = conversation("states")
+    asked = texts(talk(states_server, who, "find an NA meeting in Rochester"))
+    assert asked[0] == "Rochester, Minnesota or New York?"
+    answer = " ".join(texts(talk(states_server, who, "New York")))
+    assert "near Rochester, New York" in answer
 
 
 
@@ -41,7 +91,7 @@ def test_a_misheard_place_gets_a_clear_reask_not_a_crash(rasa_server):
     talk(rasa_server, who, "find a meeting")
     answer = " ".join(texts(talk(rasa_server, who, "zzyzx qwerty")))
     assert answer  # a re-ask, whatever the wording
-    followup = " ".join(texts(talk(rasa_server, who, "duluth")))
+    followup = " ".join(texts(talk(rasa_server, who, "duluth minnesota")))
     assert "meeting" in followup.lower()
 
 

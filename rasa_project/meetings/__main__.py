@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import List, Optional
 from zoneinfo import ZoneInfo
 
-from . import feeds, search, speak
-from .fields import DEFAULT_TIMEZONE
+from . import clock, feeds, search, speak
 from .sources import load_sources
 
 
@@ -33,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("refresh", help="fetch every URL feed now and report each feed")
     ask = sub.add_parser("search", help="answer a question the way the assistant would")
     ask.add_argument("text", help='e.g. "NA meeting tonight in 55104"')
-    ask.add_argument("--now", help="ISO time to search from (default: now; said in America/Chicago time)")
+    ask.add_argument("--now", help="ISO time to search from (default: now)")
+    ask.add_argument("--zone", help="the person's IANA time zone (default: ASSISTANT_TIMEZONE, else the machine's)")
     ask.add_argument("--page", type=int, default=0, help="page of three (0 = first)")
     return parser
 
@@ -43,13 +43,14 @@ def _refresh(sources) -> int:
     for status in catalog.feeds:
         origin = "fallback file" if status.fallback else ("network" if status.fetched_at else "file")
         skipped = ", ".join(f"{k} {v}" for k, v in sorted(status.skipped.items())) or "none"
+        dropped = ", ".join(f"{k} {v}" for k, v in sorted(status.dropped.items())) or "none"
         print(f"{status.name}: {status.meetings} meetings from {status.records} records ({origin});"
-              f" skipped: {skipped}" + (f"; NOT refreshed: {status.error}" if status.error else ""))
+              f" skipped: {skipped}; fields dropped: {dropped}" + (f"; NOT refreshed: {status.error}" if status.error else ""))
     return 1 if catalog.stale else 0
 
 
 def _search(sources, args) -> int:
-    zone = ZoneInfo(DEFAULT_TIMEZONE)  # speak in Minnesota's zone, daylight saving included
+    zone = ZoneInfo(clock.valid(args.zone) or clock.person_zone())  # daylight saving included
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
     now = now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)
     catalog = feeds.load_catalog(sources)

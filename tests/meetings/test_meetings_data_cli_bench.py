@@ -90,7 +90,7 @@ def test_bench_reports_load_and_query_times():
 
 def test_search_command_speaks_minnesota_time_across_daylight_saving(tmp_path, capsys):
     # Asked in standard time (-06:00) about Monday 7 p.m. after the clocks change (-05:00).
-    main(["--cache", str(tmp_path / "c.sqlite3"), "search", "nar anon meeting on monday near saint paul",
+    main(["--cache", str(tmp_path / "c.sqlite3"), "search", "nar anon meeting on monday near saint paul", "--zone", "America/Chicago",
           "--now", "2024-03-08T18:30:00-06:00"])
     assert "Monday at seven in the evening" in capsys.readouterr().out
 
