@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, Optional
 import yaml
 
 from rasa_project import servers
-from bench import answers, heldout, latency, load, nlu, report, startup, training
+from bench import answers, heldout, latency, load, nlu, report, serving, startup, training
 from rasa_project import stack
 
 ROOT = servers.PROJECT_ROOT
@@ -215,6 +215,8 @@ def main(argv=None) -> int:
         figures["nlu"] = measure_nlu(run, tmp, args.model, not args.no_train_timing)
         figures["servers"] = run.step("servers", lambda: measure_servers(
             run, tmp, args.model, args.samples, args.conversations, args.load_seconds))
+        figures["serving"] = run.step("serving: human pace and saturation, 1 and 2 Rasa servers behind HAProxy; "
+                                      "profile of a turn", lambda: serving.measure(args.model, tmp))
     figures["startup"] = run.step("`make run` start-up, 3 runs", startup.run)
     figures["voice"] = (figures.get("servers") or {}).get("voice", "not available")
     figures["errors"] = run.errors

@@ -156,6 +156,9 @@ def markdown(f: Dict, png: str) -> str:
                            ("exit_s", "ended after \"stop\", servers stopped")):
             lines.append(f"| {title} | {start[key]['median']:.1f} | {start[key]['max']:.1f} |")
         lines.append("")
+    from bench import serving
+
+    lines += serving.markdown(f.get("serving"))
     lines += ["## Voice", ""]
     voice = f.get("voice")
     if isinstance(voice, dict):

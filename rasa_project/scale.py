@@ -45,7 +45,8 @@ def haproxy_config(port: int, rasa_ports: List[int], actions_port: int, action_p
     def backend(name: str, check: str, ports: List[int]) -> str:
         lines = [f"backend {name}", "    balance roundrobin", f"    option httpchk GET {check}",
                  "    http-check expect status 200",
-                 "    default-server inter 500ms fall 1 rise 2",
+                 # A busy server answers its check late: only three missed checks take it out.
+                 "    timeout check 3s", "    default-server inter 1s fall 3 rise 2 maxconn 8",
                  # A refused connection is retried on another server before anything was sent.
                  "    retry-on conn-failure", "    retries 3", "    option redispatch 1"]
         lines += [f"    server {name}{i} {servers.HOST}:{p} check" for i, p in enumerate(ports)]
@@ -55,6 +56,8 @@ def haproxy_config(port: int, rasa_ports: List[int], actions_port: int, action_p
         "global", "    maxconn 4096", f"    stats socket {stats_socket} mode 600",
         "defaults", "    mode http", "    timeout connect 1s", "    timeout client 60s",
         "    timeout server 60s", "    option http-buffer-request",
+        # Beyond a server's maxconn, turns wait in HAProxy's queue rather than in Rasa's loop.
+        "    timeout queue 20s",
         f"frontend rasa\n    bind {servers.HOST}:{port}\n    default_backend rasa_servers",
         f"frontend actions\n    bind {servers.HOST}:{actions_port}\n    default_backend action_servers",
         backend("rasa_servers", "/webhooks/health/", rasa_ports),

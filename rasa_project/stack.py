@@ -15,6 +15,7 @@ SAFE_REST = "rasa_project.channels.safe_rest.SafeRestInput"
 ALEXA = "rasa_project.channels.alexa.AlexaInput"
 SAFE_CALLBACK = "rasa_project.channels.safe_callback.SafeCallbackInput"
 HEALTH = "rasa_project.channels.health.HealthInput"
+ACTION_SCHEMA = "rasa_project.channels.action_schema.CachedActionSchemaInput"
 
 
 def free_port() -> int:

@@ -65,7 +65,7 @@ def scale_set(model_path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("failover")
     callback_port = free_port()
     credentials = stack.write_credentials(folder, {
-        stack.SAFE_REST: None, stack.HEALTH: None, KEEPER: None,
+        stack.SAFE_REST: None, stack.HEALTH: None, stack.ACTION_SCHEMA: None, KEEPER: None,
         stack.SAFE_CALLBACK: {"url": f"http://127.0.0.1:{callback_port}/bot"}})
     group = ScaleSet(folder, model=model_path, credentials=credentials, n_rasa=2, n_actions=2,
                      action_env={"ASSISTANT_CHECKIN_SECONDS": str(CHECKIN_SECONDS)})

@@ -16,7 +16,8 @@ LAYERS = {
     "actions": 3,
     "rasa_project.servers": 4,
     "rasa_project.stack": 5, "rasa_project.channels": 5, "rasa_project.voice": 5, "rasa_project.validate": 5,
-    "rasa_project.cli": 6, "rasa_project.scaffold": 6,
+    "rasa_project.serve": 5,
+    "rasa_project.cli": 6, "rasa_project.scaffold": 6, "rasa_project.scale": 6,
     "bench": 7,
 }
 OURS = ("rasa_project", "actions", "bench", "tests")

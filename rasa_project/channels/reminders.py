@@ -7,9 +7,10 @@ pending reminder jobs to Redis with a claim that it renews each tick; when a cla
 (its server is gone), another server takes the reminder over and schedules it itself.
 Idle when the tracker store is not Redis (one server: nothing to take over from).
 
-A takeover fires late by up to CLAIM_SECONDS + TICK_SECONDS. A server that dies in the
-instant between firing a reminder and the next tick can make it fire twice; a takeover
-first checks the tracker for the check-in's own event, which closes most of that window.
+Limits: a reminder that falls due while its server is dead and unclaimed fires up to
+CLAIM_SECONDS + TICK_SECONDS late. A takeover first reads the tracker and drops a reminder
+whose intent already came or that a later one of the same name replaced; a server that
+dies while firing (before its check-in reaches the tracker) can still make it fire twice.
 """
 from __future__ import annotations
 
@@ -47,41 +48,49 @@ class ReminderKeeper:
         self.table = f"{store.key_prefix}:reminders"
         self.published: set = set()
 
-    def _claim_key(self, job_id: str) -> str:
-        return f"{self.table}:claim:{job_id}"
+    def _claim_key(self, entry: str) -> str:
+        return f"{self.table}:claim:{entry}"
+
+    def _publish(self, entry: str, described: Dict[str, Any]) -> None:
+        self.red.hset(self.table, entry, json.dumps(described))
+        self.red.set(self._claim_key(entry), self.server_id, ex=CLAIM_SECONDS)
+        self.published.add(entry)
 
     async def tick(self) -> None:
-        own = {job.id: job for job in (await jobs.scheduler()).get_jobs()
+        # One entry per (reminder, server): two servers may each hold a job of one name.
+        own = {f"{job.id}@{self.server_id}": job for job in (await jobs.scheduler()).get_jobs()
                if job.args and isinstance(job.args[0], ReminderScheduled)}
-        for job_id, job in own.items():
-            if job_id not in self.published:
-                self.red.hset(self.table, job_id, json.dumps(_describe(job)))
-                self.published.add(job_id)
-            self.red.set(self._claim_key(job_id), self.server_id, ex=CLAIM_SECONDS)
-        for job_id in self.published - set(own):  # fired or cancelled here
-            self.red.hdel(self.table, job_id)
-            self.published.discard(job_id)
-        for raw_id, raw in self.red.hgetall(self.table).items():
-            job_id = raw_id.decode() if isinstance(raw_id, bytes) else raw_id
-            if job_id in own or self.red.exists(self._claim_key(job_id)):
+        for entry, job in own.items():
+            if entry not in self.published:
+                self._publish(entry, _describe(job))
+            self.red.set(self._claim_key(entry), self.server_id, ex=CLAIM_SECONDS)
+        for entry in self.published - set(own):  # fired or cancelled here
+            self.red.hdel(self.table, entry)
+            self.red.delete(self._claim_key(entry))
+            self.published.discard(entry)
+        for raw_entry, raw in self.red.hgetall(self.table).items():
+            entry = raw_entry.decode() if isinstance(raw_entry, bytes) else raw_entry
+            if entry in own or self.red.exists(self._claim_key(entry)):
                 continue
-            if self.red.set(self._claim_key(job_id), self.server_id, ex=CLAIM_SECONDS, nx=True):
-                await self._take_over(job_id, json.loads(raw))
+            if self.red.set(self._claim_key(entry), self.server_id, ex=CLAIM_SECONDS, nx=True):
+                await self._take_over(json.loads(raw))
+                self.red.hdel(self.table, entry)
+                self.red.delete(self._claim_key(entry))
 
-    async def _take_over(self, job_id: str, described: Dict[str, Any]) -> None:
+    async def _take_over(self, described: Dict[str, Any]) -> None:
         event = Event.from_parameters(described["event"])
         sender = described["sender"]
         tracker = await self.store.retrieve(sender)
-        if tracker is None or _already_fired(tracker.events, event):
-            self.red.hdel(self.table, job_id)
+        if tracker is None or not _still_due(tracker.events, event):
             return
         url = described.get("callback_url")
         output = CallbackOutput(EndpointConfig(url)) if url else CollectingOutputChannel()
         run_date = max(event.trigger_date_time, datetime.now(event.trigger_date_time.tzinfo))
-        (await jobs.scheduler()).add_job(
+        job = (await jobs.scheduler()).add_job(
             self.agent.processor.handle_reminder, "date", run_date=run_date,
             args=[event, sender, output], id=event.name, replace_existing=True,
             name=event.scheduled_job_name(sender))
+        self._publish(f"{job.id}@{self.server_id}", _describe(job))
         logger.warning("Took over a reminder whose Rasa server stopped renewing it")
 
     async def run(self) -> None:
@@ -101,15 +110,17 @@ def _describe(job: Any) -> Dict[str, Any]:
             "callback_url": getattr(endpoint, "url", None)}
 
 
-def _already_fired(events: Any, reminder: ReminderScheduled) -> bool:
-    scheduled = False
+def _still_due(events: Any, reminder: ReminderScheduled) -> bool:
+    """The tracker's latest scheduling of this name is this one, and its intent has not
+    come yet (a later dose reschedules the same name; that job supersedes this one)."""
+    latest, fired = None, False
     for event in events:
         if isinstance(event, ReminderScheduled) and event.name == reminder.name:
-            scheduled = True
-        elif scheduled and isinstance(event, UserUttered) and \
+            latest, fired = event, False
+        elif latest is not None and isinstance(event, UserUttered) and \
                 (event.intent or {}).get("name") == reminder.intent:
-            return True
-    return False
+            fired = True
+    return latest is not None and not fired and latest.trigger_date_time == reminder.trigger_date_time
 
 
 class ReminderKeeperInput(InputChannel):
