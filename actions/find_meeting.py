@@ -23,6 +23,7 @@ from rasa_project.safety.policy import policy
 
 PLACE, WHEN, FELLOWSHIP, MODE = "meeting_place", "meeting_when", "meeting_fellowship", "meeting_mode"
 KIND = "meeting_kind"
+ASKED = "asked"  # custom payload key: this message already asked for the named slot
 OFFSET = "meeting_offset"
 PAGE = 3
 
@@ -122,7 +123,8 @@ class ValidateFindMeetingForm(FormValidationAction):
     def validate_meeting_place(self, value: Any, dispatcher: CollectingDispatcher, tracker, domain) -> Dict[Text, Any]:
         place = places.lookup(str(value)) if value else None
         if isinstance(place, places.Ambiguous):
-            dispatcher.utter_message(text=speak.which_state(place))
+            # The question itself asks again: ActionAskMeetingPlace stays quiet after it.
+            dispatcher.utter_message(text=speak.which_state(place), json_message={ASKED: PLACE})
             return {PLACE: None}
         if place is None:
             dispatcher.utter_message(text=speak.unknown_place())
@@ -202,3 +204,24 @@ def page_with_links(
     payload = {"links": links, "card": {"title": speak.phrases()["card_title"],
                                         "text": "\n".join(f"{l['name']}: {l['url']}" for l in links)}} if links else {}
     return [speak.answer(result, now)], events, payload
+
+
+class ActionAskMeetingPlace(Action):
+    """The form's question for the place, unless this turn already asked which state."""
+
+    def name(self) -> Text:
+        return "action_ask_meeting_place"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not _asked_this_turn(tracker.events):
+            dispatcher.utter_message(response="utter_ask_meeting_place")
+        return []
+
+
+def _asked_this_turn(events: List[Dict[Text, Any]]) -> bool:
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get(ASKED):
+            return True
+    return False
