@@ -112,3 +112,13 @@ def test_repeat_the_number_says_the_helpline_again(rasa_server):
     first = texts(talk(rasa_server, sender, "help me quit heroin"))
     again = texts(talk(rasa_server, sender, "what was that number"))
     assert "1-800-662-4357" in first[0] and again[:1] == first[:1]
+
+
+def test_help_during_the_walkthrough_repeats_the_step_and_outside_keeps_the_911_line(rasa_server):
+    topic = default_library().topics["overdose_emergency"]
+    sender = conversation()
+    talk(rasa_server, sender, "my friend isn't breathing")
+    said = texts(talk(rasa_server, sender, "help"))
+    assert said[0] == topic.items["start_cpr"].chunks[0]
+    said = texts(talk(rasa_server, conversation(), "help"))
+    assert "call 911" in said[0].split(".")[0].lower()
