@@ -155,7 +155,7 @@ class AlexaInput(InputChannel):
             texts = [turns.unavailable_text()]
         elif texts:
             self._remember(sender, texts)
-        return response.json(turns.speech_response(texts, end_session))
+        return response.json(turns.speech_response(texts, end_session, turns.card_of(messages)))
 
     async def _checked_envelope(self, request: Request, deadline: float) -> Dict[str, Any]:
         body = request.body or b""

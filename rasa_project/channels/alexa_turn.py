@@ -132,14 +132,24 @@ def _speech(texts: Sequence[str]) -> Dict[str, str]:
     return {"type": "SSML", "ssml": to_ssml(texts)}
 
 
-def speech_response(texts: Sequence[str], end_session: bool) -> Dict[str, Any]:
-    """Speak every message in order; reprompt with the last one while the session is open."""
+def speech_response(texts: Sequence[str], end_session: bool, card: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """Speak every message in order; reprompt with the last one while the session is open.
+    A card (links to join online meetings) is shown in the Alexa app, never read aloud."""
     body: Dict[str, Any] = {"shouldEndSession": bool(end_session)}
     if texts:
         body["outputSpeech"] = _speech(texts)
         if not end_session:
             body["reprompt"] = {"outputSpeech": _speech([texts[-1]])}
+    if card and card.get("text"):
+        body["card"] = {"type": "Simple", "title": str(card.get("title") or ""), "content": str(card["text"])}
     return {"version": "1.0", "sessionAttributes": {}, "response": body}
+
+
+def card_of(messages: Sequence[Mapping[str, Any]]) -> Optional[Mapping[str, str]]:
+    """The last `custom.card` a message of the turn carries (the meeting lookup's links)."""
+    cards = [m["custom"]["card"] for m in messages if isinstance(m.get("custom"), Mapping)
+             and isinstance(m["custom"].get("card"), Mapping)]
+    return cards[-1] if cards else None
 
 
 def silent_response() -> Dict[str, Any]:

@@ -130,3 +130,14 @@ def test_the_walkthrough_answers_have_intents_of_their_own(tmp_path):
     every = [s for name, found in samples.items() if name != "CatchAllIntent" for s in found]
     assert len(every) == len(set(every))  # Alexa refuses a sample in two intents
     assert all(re.fullmatch(r"[a-z']+( [a-z']+)*", s) for s in every)
+
+
+def test_links_go_on_a_card_never_into_speech():
+    from rasa_project.channels import alexa_turn
+
+    messages = [{"text": "Here are online meetings. Join on Zoom."},
+                {"custom": {"links": [{"name": "Sample", "url": "https://zoom.us/j/1"}],
+                            "card": {"title": "Meeting links", "text": "Sample: https://zoom.us/j/1"}}}]
+    reply = alexa_turn.speech_response(alexa_turn.spoken_texts(messages), False, alexa_turn.card_of(messages))
+    assert reply["response"]["card"] == {"type": "Simple", "title": "Meeting links", "content": "Sample: https://zoom.us/j/1"}
+    assert "zoom.us" not in reply["response"]["outputSpeech"]["ssml"]
