@@ -175,16 +175,10 @@ def said_now(tracker: Tracker) -> Dict[Text, Any]:
     return {slot: value for slot, value in found.items() if value and value != tracker.get_slot(slot)}
 
 
-def more_meetings(tracker: Tracker, now: Optional[datetime] = None) -> Tuple[List[str], List[EventType]]:
-    """The next three meetings after those already said, for the generic "more" action."""
-    return page(tracker, int(tracker.get_slot(OFFSET) or 0), now or local_now())
-
-
-def page(
-    tracker: Tracker, offset: int, now: datetime, updates: Optional[Dict[Text, Any]] = None
-) -> Tuple[List[str], List[EventType]]:
-    texts, events, _ = page_with_links(tracker, offset, now, updates)
-    return texts, events
+def more_meetings(tracker: Tracker, now: Optional[datetime] = None) -> Tuple[List[str], List[EventType], Dict[Text, Any]]:
+    """The next three meetings after those already said, with their links, for the generic
+    "more" action."""
+    return page_with_links(tracker, int(tracker.get_slot(OFFSET) or 0), now or local_now())
 
 
 def page_with_links(

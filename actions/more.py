@@ -30,8 +30,10 @@ class ActionMore(Action):
     ) -> List[Dict[Text, Any]]:
         if last_continued(tracker.events) == "action_find_meeting":
             # The search reads the catalog, which may load or fetch feeds: off the event loop.
-            said, events = await asyncio.to_thread(more_meetings, tracker)
-            speak_chunks(dispatcher, said)
+            said, events, links = await asyncio.to_thread(more_meetings, tracker)
+            speak_chunks(dispatcher, said[:-1])
+            if said:
+                dispatcher.utter_message(text=said[-1], json_message=links or None)
             return events
         library = default_library()
         topic = tracker.get_slot("more_topic")

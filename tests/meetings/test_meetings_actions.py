@@ -81,7 +81,7 @@ def test_find_meeting_speaks_the_first_page_and_sets_the_offset(default_catalog)
 def test_more_meetings_continues_where_the_last_page_ended(default_catalog):
     t = tracker("more", meeting_place="Saint Paul", meeting_when="this week", meeting_fellowship="NA",
                 meeting_offset=3.0)
-    texts, events = more_meetings(t, now=TUESDAY_EVENING)
+    texts, events, _ = more_meetings(t, now=TUESDAY_EVENING)
     everything = search.find_meetings(Query(place="Saint Paul", when="this week", fellowship="NA"), TUESDAY_EVENING,
                                       limit=100, catalog=default_catalog)
     assert everything.total > 6
@@ -95,7 +95,7 @@ def test_more_meetings_continues_where_the_last_page_ended(default_catalog):
 def test_more_after_the_last_page_says_that_is_all(default_catalog):
     total = search.find_meetings(Query(place="Duluth, Minnesota", when="tonight"), TUESDAY_EVENING, catalog=default_catalog).total
     t = tracker("more", meeting_place="Duluth, Minnesota", meeting_when="tonight", meeting_offset=float(total))
-    texts, events = more_meetings(t, now=TUESDAY_EVENING)
+    texts, events, _ = more_meetings(t, now=TUESDAY_EVENING)
     assert texts == [speak.phrases()["no_more"]] and events == [SlotSet("meeting_offset", float(total))]
 
 
