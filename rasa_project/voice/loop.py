@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO, Tuple, Union
@@ -57,13 +58,20 @@ class Session:
     def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
-        early = self._spot(turn) if isinstance(turn, Utterance) else None
-        text, unsure = self._recognize(turn) if isinstance(turn, Utterance) else (turn.strip(), False)
+        early, text, unsure = None, turn, False
+        if isinstance(turn, Utterance):
+            spotted = self._spot_meanwhile(turn)  # "Call 911 now." must not wait for Whisper
+            text, unsure = self._recognize(turn)
+            early = spotted()
+        else:
+            text = turn.strip()
         if text is None:
             self.answer(local_answer("voice_not_heard"), heard_at, early=early)
             return True
         if not text:
             return True
+        if early is None and isinstance(turn, Utterance):
+            early = self._spot_words(text)
         if commands.match(text) == "end":
             self.speaker.stop()
             return False
@@ -73,6 +81,20 @@ class Session:
         self.answer(messages, heard_at, early=early)
         return True
 
+    def _spot_meanwhile(self, utterance: Utterance) -> Callable[[], Optional[tts.Spoken]]:
+        """Run the spotter beside the recognizer; the returned call waits for its verdict."""
+        said: List[Optional[tts.Spoken]] = [None]
+
+        def spot() -> None:
+            try:
+                said[0] = self._spot(utterance)
+            except Exception:  # the recognizer and Rasa still answer
+                log.exception("voice: danger spotter failed")
+
+        thread = threading.Thread(target=spot, name="danger-spotter", daemon=True)
+        thread.start()
+        return lambda: (thread.join(), said[0])[1]
+
     def _spot(self, utterance: Utterance) -> Optional[tts.Spoken]:
         """Say "Call 911 now." at once when the spotter hears danger, before the recognizer ends."""
         if not self.spotter or not utterance.had_speech:
@@ -80,6 +102,13 @@ class Session:
         spot = self.spotter.spot(utterance.audio)
         if self.verbose:
             print(f"[spotter ({spot.seconds:.2f} s, danger {spot.danger})] {spot.heard}", file=sys.stderr)
+        return self.present({"text": phrases.text("danger_heard")}) if spot.danger else None
+
+    def _spot_words(self, text: str) -> Optional[tts.Spoken]:
+        """The spotter's rules on the recognizer's words: "Call 911 now." before Rasa answers."""
+        if not self.spotter:
+            return None
+        spot = self.spotter.words(text)
         return self.present({"text": phrases.text("danger_heard")}) if spot.danger else None
 
     def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool]:

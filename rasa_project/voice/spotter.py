@@ -49,8 +49,18 @@ class DangerSpotter:
         if not has_speech(audio):
             return Spot(False, seconds=time.perf_counter() - started)
         heard = self._sphinx.decode_with("domain", audio).text
-        verdict = self._matcher.verdict(heard, _UNKNOWN_INTENT) if heard else None
-        return Spot(bool(verdict and verdict.intent == EMERGENCY), heard, time.perf_counter() - started)
+        return Spot(self.danger_in(heard), heard, time.perf_counter() - started)
+
+    def words(self, text: str) -> Spot:
+        """The same rules on the main recognizer's words, the moment they are ready: "Call 911"
+        need not wait for the Rasa round trip when the spotter's own listen missed."""
+        self.load()
+        started = time.perf_counter()
+        return Spot(self.danger_in(text), text, time.perf_counter() - started)
+
+    def danger_in(self, text: str) -> bool:
+        verdict = self._matcher.verdict(text, _UNKNOWN_INTENT) if text else None
+        return bool(verdict and verdict.intent == EMERGENCY)
 
 
 def create(model_dir: Path = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU) -> Optional[DangerSpotter]:
