@@ -56,7 +56,7 @@ def _arpa(lines: Sequence[str]) -> str:
 
 def build(out_dir: Path = DEFAULT_OUT, nlu_dir: Path = DEFAULT_NLU) -> BuildReport:
     lexicon = Lexicon.load()
-    lines = corpus.sentences(corpus.read_nlu(Path(nlu_dir)))
+    lines = corpus.sentences(corpus.read_nlu(Path(nlu_dir), heard=False))
     lines += [" ".join(corpus.words(p)) for p in commands.phrases()]
     if not lines:
         raise SystemExit(f"no NLU examples under {nlu_dir}")

@@ -42,8 +42,14 @@ def read_nlu_file(path: Path) -> List[Example]:
     return found
 
 
-def read_nlu(nlu_dir: Path) -> List[Example]:
-    return [e for path in sorted(Path(nlu_dir).glob("*.yml")) for e in read_nlu_file(path)]
+HEARD_FILE = "heard.yml"  # recognizer output of the training sentences (voice/heard.py)
+
+
+def read_nlu(nlu_dir: Path, heard: bool = True) -> List[Example]:
+    """Every training example; heard=False leaves out what a recognizer mis-heard: the domain
+    language model should expect the sentences, not Whisper's mistakes."""
+    return [e for path in sorted(Path(nlu_dir).glob("*.yml")) if heard or path.name != HEARD_FILE
+            for e in read_nlu_file(path)]
 
 
 def number_words(token: str) -> List[str]:
