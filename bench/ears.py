@@ -44,13 +44,19 @@ def safety_utterances(intents_dir: Path = bench.INTENTS_DIR) -> List[Tuple[str, 
 
 
 def whisper_footprint() -> dict:
-    """Load time and resident memory of Whisper alone, in a fresh process (nothing else loaded)."""
-    code = ("import time, resource; t = time.perf_counter(); from rasa_project.voice.whisper import WhisperRecognizer; "
+    """Load time and memory of Whisper alone, in a fresh process, after recognizing one spoken
+    sentence. VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec."""
+    code = ("import subprocess, sys, time; t = time.perf_counter(); "
+            "from rasa_project.voice.whisper import WhisperRecognizer; "
             "w = WhisperRecognizer(); w.load(); s = time.perf_counter() - t; "
-            "from rasa_project.voice.audio import Audio; w.recognize(Audio(bytes(32000))); "
-            "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]; "
-            "print(s, int(rss) / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+            "from rasa_project.voice.audio import read_wav; "
+            "wav = sys.argv[1]; subprocess.run(['espeak-ng', '-w', wav, 'someone is not breathing'], check=True); "
+            "w.recognize(read_wav(wav)); "
+            "kb = {l.split(':')[0]: int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('Vm')}; "
+            "print(s, kb['VmRSS'] / 1024, kb['VmHWM'] / 1024)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "say.wav")], capture_output=True, text=True,
+                             check=True).stdout.split()
     return {"load_s": float(out[0]), "rss_mb": float(out[1]), "peak_rss_mb": float(out[2])}
 
 
