@@ -82,7 +82,8 @@ def two_servers(model_path, scale_config, tmp_path_factory):
 
 def test_committed_file_uses_redis_with_an_expiry():
     config = yaml.safe_load(SCALE_ENDPOINTS.read_text())
-    assert config["tracker_store"]["type"] == "redis" and config["lock_store"]["type"] == "redis"
+    assert config["tracker_store"]["type"] == "redis"
+    assert config["lock_store"]["type"] == "rasa_project.lock_store.AtomicRedisLockStore"
     assert 0 < float(config["tracker_store"]["record_exp"]) <= 24 * 3600
     for store in ("tracker_store", "lock_store"):
         assert str(config[store]["key_prefix"]).isalnum()  # Rasa silently drops any other prefix
@@ -119,3 +120,18 @@ def test_turns_sent_to_both_servers_at_once_are_all_kept(two_servers, scale_conf
     said = [e["text"] for e in events if e["event"] == "user"]
     assert sorted(said) == sorted(words)  # every turn answered and kept in the shared tracker
     assert 0 < client.ttl(keys[0]) <= float(store["record_exp"])
+
+
+def test_tickets_issued_at_once_by_several_servers_are_unique(redis_port):
+    """Rasa's redis lock store reads, changes and writes a lock in three steps, so two servers
+    could hold the same ticket and run one conversation's turns at once (a turn was lost)."""
+    from rasa_project.lock_store import AtomicRedisLockStore
+
+    stores = [AtomicRedisLockStore(host="127.0.0.1", port=redis_port, db=5, key_prefix="ticketstest")
+              for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tickets = list(pool.map(lambda i: stores[i % 4].issue_ticket("one"), range(60)))
+    assert len(set(tickets)) == 60
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda i: stores[i % 4].cleanup("one", tickets[i]), range(60)))
+    assert stores[0].get_lock("one") is None  # every ticket finished: the lock is gone
