@@ -1,4 +1,4 @@
-"""Per-voice figures for the ears, on held-out sentences (tests/intents) spoken by espeak-ng
+"""Per-voice figures for the ears, on held-out sentences (tests/intents/en) spoken by espeak-ng
 (en-us, en-gb) and a neural Piper voice: WER and intent accuracy after recognition on a spread
 of every intent, and EVERY held-out utterance of a safety intent played as a whole turn (danger
 spotter, Whisper, Rasa, answer audio): answered with its safety words first, end of speech to

@@ -1,4 +1,4 @@
-"""The held-out test set: tests/intents/<intent>.yml, which the model never trains on."""
+"""The held-out test set: tests/intents/en/<intent>.yml, which the model never trains on."""
 from __future__ import annotations
 
 from pathlib import Path

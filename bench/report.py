@@ -46,7 +46,7 @@ def markdown(f: Dict, png: str) -> str:
         lines += [
             "## Intent classification on the held-out set",
             "",
-            f"{held['examples']} utterances for {held['intents']} intents from `tests/intents/*.yml`, "
+            f"{held['examples']} utterances for {held['intents']} intents from `tests/intents/en/*.yml`, "
             f"converted to Rasa NLU YAML and read back by Rasa; never in the training data "
             f"({held['leaked']} of them also appear in `data/nlu`). Both models are trained on "
             f"`data/nlu`; the stock one with Rasa's default pipeline "

@@ -37,7 +37,7 @@ class Sample:
     intent: str
     text: str
     voice: str
-    first_words: str = ""  # what the answer must start with (tests/intents), e.g. "Call 911"
+    first_words: str = ""  # what the answer must start with (tests/intents/en), e.g. "Call 911"
 
 
 def intent_tests(intents_dir: Path = INTENTS_DIR) -> Tuple[Dict[str, List[str]], Dict[str, str]]:

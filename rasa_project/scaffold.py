@@ -1,6 +1,6 @@
 """Start a new feature under one stem: `python -m rasa_project.scaffold NAME [--action]`.
 
-Writes data/nlu, data/rules, content, tests/intents (and actions/ with --action) files
+Writes data/nlu, data/rules, content, tests/intents/en (and actions/ with --action) files
 named NAME, and adds the intent (and action) to domain.yml. The placeholders are marked
 TODO, so `python -m rasa_project.validate` names every file still to fill in.
 """
@@ -107,7 +107,7 @@ class {class_name}(Action):
 # What each placeholder file needs, printed after scaffolding.
 TO_FILL = {
     "data/nlu/{name}.yml": f"at least {MIN_TRAINING_EXAMPLES} ways people say it (aim for 15 to 30)",
-    "tests/intents/{name}.yml": f"at least {MIN_TEST_UTTERANCES} new phrasings, none copied from data/nlu",
+    "tests/intents/en/{name}.yml": f"at least {MIN_TEST_UTTERANCES} new phrasings, none copied from data/nlu",
     "content/en/{name}.yml": "what to say, and the source of every fact",
 }
 
@@ -139,7 +139,7 @@ class Feature:
             f"data/nlu/{self.name}.yml": NLU.format(**values),
             f"data/rules/{self.name}.yml": RULE.format(**values) + (MORE_RULES.format(**values) if self.own_action else ""),
             f"content/en/{self.name}.yml": CONTENT.format(**values),
-            f"tests/intents/{self.name}.yml": TESTS.format(**values),
+            f"tests/intents/en/{self.name}.yml": TESTS.format(**values),
         }
         if self.own_action:
             files[f"actions/{self.name}.py"] = ACTION.format(**values)

@@ -59,11 +59,11 @@ def check_intent_tests(project: Project, domain: dict) -> List[str]:
     intents = names(domain.get("intents"))
     examples = _training_examples(project)
     tested = set()
-    for path in project.files("tests/intents/*.yml"):
+    for path in project.files("tests/intents/en/*.yml"):
         try:
             test = intent_tests.load(path)
         except intent_tests.IntentTestError as error:
-            problems.append(f"tests/intents/{error}")
+            problems.append(f"tests/intents/en/{error}")
             tested.add(path.stem)
             continue
         intent, utterances = test.intent, test.utterances
@@ -81,7 +81,7 @@ def check_intent_tests(project: Project, domain: dict) -> List[str]:
             problems.append(f"{project.rel(path)}: still has TODO placeholders")
     for intent in sorted(intents - tested - BUILTIN_INTENTS):
         if not intent.startswith(EXTERNAL_PREFIX):
-            problems.append(f"tests/intents/{intent}.yml: missing; intent `{intent}` has no test file")
+            problems.append(f"tests/intents/en/{intent}.yml: missing; intent `{intent}` has no test file")
     for intent in sorted(intents - set(examples) - BUILTIN_INTENTS):
         if not intent.startswith(EXTERNAL_PREFIX):
             problems.append(f"data/nlu/{intent}.yml: intent `{intent}` has no training examples")
@@ -116,9 +116,9 @@ def check_known_failures(project: Project) -> List[str]:
     for intent, utterances in known.items():
         if intent in _policy(project).safety_intents:
             problems.append(f"{KNOWN_FAILURES}: lists safety intent `{intent}`; its utterances must always pass")
-        test_file = project.root / "tests" / "intents" / f"{intent}.yml"
+        test_file = project.root / "tests" / "intents" / "en" / f"{intent}.yml"
         if not test_file.is_file():
-            problems.append(f"{KNOWN_FAILURES}: intent `{intent}` has no test file tests/intents/{intent}.yml")
+            problems.append(f"{KNOWN_FAILURES}: intent `{intent}` has no test file tests/intents/en/{intent}.yml")
             continue
         try:
             tested = intent_tests.load(test_file).utterances
@@ -126,7 +126,7 @@ def check_known_failures(project: Project) -> List[str]:
             continue  # named by check_intent_tests
         for utterance in utterances or []:
             if utterance not in tested:
-                problems.append(f"{KNOWN_FAILURES}: `{utterance}` is not in tests/intents/{intent}.yml; remove it")
+                problems.append(f"{KNOWN_FAILURES}: `{utterance}` is not in tests/intents/en/{intent}.yml; remove it")
     return problems
 
 

@@ -208,6 +208,6 @@ def test_repeat_the_number_is_trained_and_tested_as_repeat():
     examples = next(b["examples"] for b in nlu if b.get("intent") == "repeat")
     trained = {line.strip("- ").strip() for line in examples.splitlines()}
     assert set(asks) <= trained
-    tests = yaml.safe_load((ROOT / "tests" / "intents" / "repeat.yml").read_text())["utterances"]
+    tests = yaml.safe_load((ROOT / "tests" / "intents" / "en" / "repeat.yml").read_text())["utterances"]
     held_out = [u for u in tests if "number" in u]
     assert len(held_out) >= 5 and not set(held_out) & trained

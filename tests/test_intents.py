@@ -1,4 +1,4 @@
-"""One test per tests/intents/<intent>.yml: every utterance must classify as that intent.
+"""One test per tests/intents/en/<intent>.yml: every utterance must classify as that intent.
 
 Utterances listed in tests/known_failures.yml are strict expected failures: while they are
 still wrong the file's test reports XFAIL (and names them); once one is right, the test
@@ -15,7 +15,7 @@ from rasa_project.nlu import intent_tests
 from rasa_project.safety.policy import policy
 
 ROOT = Path(__file__).resolve().parents[1]
-INTENT_FILES = sorted((ROOT / "tests" / "intents").glob("*.yml"))
+INTENT_FILES = sorted(intent_tests.TEST_DIR.glob("*.yml"))
 KNOWN = yaml.safe_load((ROOT / "tests" / "known_failures.yml").read_text()) or {}
 SAFETY_INTENTS = policy().safety_intents
 
@@ -48,13 +48,13 @@ def test_intent_file(path, parse):
 def test_known_failures_must_name_real_test_utterances(tmp_path):
     from rasa_project.validate import Project, check_known_failures
 
-    (tmp_path / "tests" / "intents").mkdir(parents=True)
-    (tmp_path / "tests" / "intents" / "greet.yml").write_text(yaml.safe_dump({"intent": "greet", "utterances": ["hello there"]}))
+    (tmp_path / "tests" / "intents" / "en").mkdir(parents=True)
+    (tmp_path / "tests" / "intents" / "en" / "greet.yml").write_text(yaml.safe_dump({"intent": "greet", "utterances": ["hello there"]}))
     known = {"greet": ["hello there", "howdy"], "ask_hours": ["when are you open"], "overdose_emergency": ["he is blue"]}
     (tmp_path / "tests" / "known_failures.yml").write_text(yaml.safe_dump(known, sort_keys=False))
     assert check_known_failures(Project(tmp_path)) == [
-        "tests/known_failures.yml: `howdy` is not in tests/intents/greet.yml; remove it",
-        "tests/known_failures.yml: intent `ask_hours` has no test file tests/intents/ask_hours.yml",
+        "tests/known_failures.yml: `howdy` is not in tests/intents/en/greet.yml; remove it",
+        "tests/known_failures.yml: intent `ask_hours` has no test file tests/intents/en/ask_hours.yml",
         "tests/known_failures.yml: lists safety intent `overdose_emergency`; its utterances must always pass",
-        "tests/known_failures.yml: intent `overdose_emergency` has no test file tests/intents/overdose_emergency.yml",
+        "tests/known_failures.yml: intent `overdose_emergency` has no test file tests/intents/en/overdose_emergency.yml",
     ]

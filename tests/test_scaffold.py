@@ -22,7 +22,7 @@ from rasa_project.content.library import load_library
 from rasa_project.validate import validate
 
 NAME = "about_project"
-PLACEHOLDER_FILES = [f"data/nlu/{NAME}.yml", f"tests/intents/{NAME}.yml", f"content/en/{NAME}.yml"]
+PLACEHOLDER_FILES = [f"data/nlu/{NAME}.yml", f"tests/intents/en/{NAME}.yml", f"content/en/{NAME}.yml"]
 EXAMPLES = [
     "who made you", "who built this assistant", "who created this app", "who is behind this project",
     "who developed you", "is this open source", "who wrote this program", "who programmed you",
@@ -48,7 +48,7 @@ def project_copy(tmp_path) -> Path:
     """A complete copy of the project. It carries its own rasa_project, because the content
     loader finds content/ next to that package; build/ (the safety net) is shared."""
     copy = tmp_path / "project"
-    for name in ("domain.yml", "config.yml", "data", "content", "tests/intents", "tests/known_failures.yml",
+    for name in ("domain.yml", "config.yml", "data", "content", "tests/intents/en", "tests/known_failures.yml",
                  "actions", "rasa_project"):
         source, target = ROOT / name, copy / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,7 @@ def fill(copy: Path) -> None:
     """What a contributor writes in place of the TODO lines."""
     nlu = {"version": "3.1", "nlu": [{"intent": NAME, "examples": "".join(f"- {e}\n" for e in EXAMPLES)}]}
     (copy / f"data/nlu/{NAME}.yml").write_text(yaml.safe_dump(nlu, sort_keys=False))
-    (copy / f"tests/intents/{NAME}.yml").write_text(yaml.safe_dump({"intent": NAME, "utterances": UTTERANCES}, sort_keys=False))
+    (copy / f"tests/intents/en/{NAME}.yml").write_text(yaml.safe_dump({"intent": NAME, "utterances": UTTERANCES}, sort_keys=False))
     item = {"id": NAME, "source": "project wording (no health facts)", "chunks": CHUNKS}
     (copy / f"content/en/{NAME}.yml").write_text(yaml.safe_dump({"topic": NAME, "items": [item]}, sort_keys=False))
 

@@ -16,7 +16,7 @@ def test_project_passes_its_own_checks():
 
 @pytest.fixture
 def copy(tmp_path):
-    for name in ("domain.yml", "data", "content", "tests/intents", "actions", "rasa_project/safety/policy.yml"):
+    for name in ("domain.yml", "data", "content", "tests/intents/en", "actions", "rasa_project/safety/policy.yml"):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():
@@ -34,13 +34,13 @@ def edit_yaml(path, change):
 
 
 def test_missing_test_file_is_named(copy):
-    (copy / "tests/intents/help_loved_one.yml").unlink()
-    assert "tests/intents/help_loved_one.yml: missing; intent `help_loved_one` has no test file" in validate(copy)
+    (copy / "tests/intents/en/help_loved_one.yml").unlink()
+    assert "tests/intents/en/help_loved_one.yml: missing; intent `help_loved_one` has no test file" in validate(copy)
 
 
 def test_too_few_utterances_are_counted(copy):
-    edit_yaml(copy / "tests/intents/greet.yml", lambda d: d.update(utterances=d["utterances"][:4]))
-    assert "tests/intents/greet.yml: intent `greet` has 4 test utterances; at least 10 needed" in validate(copy)
+    edit_yaml(copy / "tests/intents/en/greet.yml", lambda d: d.update(utterances=d["utterances"][:4]))
+    assert "tests/intents/en/greet.yml: intent `greet` has 4 test utterances; at least 10 needed" in validate(copy)
 
 
 def test_unused_response_is_named(copy):
@@ -140,7 +140,7 @@ def test_a_walkthrough_intent_without_a_rule_is_named(copy):
 
 
 def test_a_misspelled_key_in_an_intent_test_is_an_error(copy):
-    path = copy / "tests/intents/crisis_suicidal.yml"
+    path = copy / "tests/intents/en/crisis_suicidal.yml"
     edit_yaml(path, lambda d: d.update(first_word=d.pop("first_words")))
     assert any("crisis_suicidal.yml: unknown key(s) first_word" in p for p in validate(copy))
 

@@ -1,4 +1,4 @@
-"""The held-out intent tests, tests/intents/<intent>.yml, read with one schema.
+"""The held-out intent tests, tests/intents/<language>/<intent>.yml, read with one schema.
 
 Every reader (validator, tests, benchmarks, scaffold) goes through `load`, so a misspelled
 key ("first_word:") is an error instead of a check that silently never runs.
@@ -12,7 +12,7 @@ from typing import List, Tuple
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEST_DIR = PROJECT_ROOT / "tests" / "intents"
+TEST_DIR = PROJECT_ROOT / "tests" / "intents" / "en"  # tests/intents/<language>/
 
 
 class IntentTestError(ValueError):
