@@ -21,7 +21,7 @@ from rasa_project.voice import build_lm, corpus, tts
 from rasa_project.voice.audio import read_wav
 from rasa_project.voice.stt import SphinxRecognizer
 
-INTENTS_DIR = build_lm.PROJECT_ROOT / "tests" / "intents"
+INTENTS_DIR = held_out.TEST_DIR  # tests/intents/<language>/
 VOICES = ("en-us", "en-gb")
 MODELS = ("domain", "general", "combined")  # combined: what the loop uses (domain, general fallback)
 # Answers for the time-to-first-audio measure: the first one is what an emergency turn starts with.
