@@ -174,6 +174,7 @@ def test_the_rule_that_matched_tells_the_walkthrough_how_they_breathe(matcher, t
         "i took 40 pills because i want to end it all",
         "my friend took all her pills and wants to die",
         "i overdosed on purpose",
+        "i've welcomed a model of sleeping pills to kill myself",  # Whisper's hearing of "swallowed a bottle"
     ],
 )
 def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, text):
