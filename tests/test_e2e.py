@@ -122,3 +122,13 @@ def test_help_during_the_walkthrough_repeats_the_step_and_outside_keeps_the_911_
     assert said[0] == topic.items["start_cpr"].chunks[0]
     said = texts(talk(rasa_server, conversation(), "help"))
     assert "call 911" in said[0].split(".")[0].lower()
+
+
+def test_no_to_are_they_breathing_is_cpr(rasa_server):
+    """Asked "Are they breathing normally?", people say "no" rather than "not breathing"."""
+    topic = default_library().topics["overdose_emergency"]
+    sender = conversation()
+    first = texts(talk(rasa_server, sender, "my friend overdosed"))
+    assert first[1] == topic.items["check_breathing"].chunks[0]
+    said = texts(talk(rasa_server, sender, "no"))
+    assert said[0] == topic.items["start_cpr"].chunks[0]

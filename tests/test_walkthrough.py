@@ -19,7 +19,7 @@ from rasa_project.content.walkthrough import CPR_CUES, WalkthroughState, advance
 from rasa_project.safety.rules import load_rules
 
 WAIT = 150.0
-INTENTS = ["overdose_emergency", "next_step", "previous_step", "still_not_breathing",
+INTENTS = ["overdose_emergency", "next_step", "previous_step", "still_not_breathing", "deny",
            "breathing_now", "no_naloxone", "naloxone_injection", "repeat"]
 
 
@@ -188,3 +188,10 @@ def test_an_opener_other_than_the_emergency_says_call_911_first(topic):
     messages, _ = run(ActionEmergencyStep(), tracker("no_naloxone"))
     assert messages[0]["response"] == "utter_emergency_call_911"
     assert messages[1]["text"] == topic.items["check_breathing"].chunks[0]
+
+
+def test_no_to_are_they_breathing_starts_cpr_and_elsewhere_repeats_the_step(topic):
+    turns = walk(topic, ("overdose_emergency", [], 0), ("deny", [], 5))
+    assert turns[1].say == ("start_cpr", "await_naloxone")
+    turns = walk(topic, ("overdose_emergency", [], 0), ("breathing_now", [], 5), ("deny", [], 9))
+    assert turns[2].say == turns[1].say and turns[2].state.step == turns[1].state.step

@@ -63,7 +63,9 @@ def advance(
 def _respond(
     topic: Topic, intent: str, state: WalkthroughState, cues: frozenset, opened: bool, waiting: bool
 ) -> WalkthroughTurn:
-    if intent == "still_not_breathing" or (intent == "overdose_emergency" and cues & CPR_CUES):
+    # "No" while asked whether they breathe is "not breathing"; anywhere else it repeats the step.
+    asked_breathing = intent == "deny" and state.branch == CHECK and not opened
+    if intent == "still_not_breathing" or asked_breathing or (intent == "overdose_emergency" and cues & CPR_CUES):
         return _not_breathing(topic, state, waiting)
     if intent == "breathing_now":
         return _breathing(topic, state)
