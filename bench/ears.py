@@ -20,7 +20,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from bench import voice as bench
 from bench.ears_voices import voices
-from rasa_project.voice import phrases, spotter, stt, tts
+from rasa_project.voice import phrases, sinks, spotter, stt, tts
 from rasa_project.voice.audio import Utterance, read_wav
 
 SAMPLE = 120  # utterances per voice for WER and intent accuracy, spread over every intent
@@ -75,7 +75,7 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
     from rasa_project.voice.client import RasaClient
     from rasa_project.voice.loop import Session
 
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), tts.FolderSink(), work / "answers")
+    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
     speaker.warm_up()
 
     def session_for(sender: str):

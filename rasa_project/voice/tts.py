@@ -5,7 +5,6 @@ import ctypes
 import logging
 import os
 import queue
-import shutil
 import subprocess
 import threading
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import List, Optional, Protocol
 
 from rasa_project.voice import speech_text
+from rasa_project.voice.sinks import FolderSink, PlayerSink, Sink, find_player
 
 log = logging.getLogger(__name__)
 
@@ -120,53 +120,6 @@ def _valid_wav(path: Path) -> bool:
 def wav_seconds(path: Path) -> float:
     with wave.open(str(path)) as w:
         return w.getnframes() / w.getframerate()
-
-
-class Sink(Protocol):
-    def play(self, path: Path) -> None:
-        """Play a file to the end (returns early when interrupted)."""
-
-    def interrupt(self) -> None:
-        ...
-
-
-class FolderSink:
-    """No sound device: the files stay in the folder, nothing is played."""
-
-    def play(self, path: Path) -> None:
-        pass
-
-    def interrupt(self) -> None:
-        pass
-
-
-class PlayerSink:
-    """Plays through a command-line player (aplay, paplay or sox's play)."""
-
-    def __init__(self, command: List[str]):
-        self.command = command
-        self._process: Optional[subprocess.Popen] = None
-        self._lock = threading.Lock()
-
-    def play(self, path: Path) -> None:
-        with self._lock:
-            self._process = subprocess.Popen(self.command + [str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._process.wait()
-
-    def interrupt(self) -> None:
-        with self._lock:
-            if self._process and self._process.poll() is None:
-                self._process.terminate()
-
-
-def find_player() -> Optional[List[str]]:
-    """A player command when this machine has somewhere to send sound, else None."""
-    pulse = os.environ.get("PULSE_SERVER") or Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "pulse", "native").exists()
-    alsa = Path("/dev/snd").is_dir() and any(p.name.startswith("pcm") for p in Path("/dev/snd").iterdir())
-    for command, needs in ((["paplay"], pulse), (["aplay", "-q"], alsa), (["play", "-q"], alsa or pulse)):
-        if needs and shutil.which(command[0]):
-            return command
-    return None
 
 
 @dataclass

@@ -52,7 +52,7 @@ def start(runtime: Path) -> VirtualMic:
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run `make test` (installs pulseaudio, pulseaudio-utils)")
     runtime.mkdir(parents=True, exist_ok=True)
-    # XDG_RUNTIME_DIR/pulse/native is also where tts.find_player looks: answers are played into
+    # XDG_RUNTIME_DIR/pulse/native is also where sinks.find_player looks: answers are played into
     # the same sink, so a front end that listened while speaking would hear itself.
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
     daemon = subprocess.Popen(

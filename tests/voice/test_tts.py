@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rasa_project.voice import build_lm, tts
+from rasa_project.voice import build_lm, sinks, tts
 from rasa_project.voice.audio import read_wav
 from rasa_project.voice.speech_text import render, sentences
 from rasa_project.voice.stt import SphinxRecognizer
@@ -24,7 +24,7 @@ def cli_seconds(text: str, rate: int, tmp_path: Path) -> float:
 
 @pytest.fixture
 def speaker(tmp_path):
-    s = tts.Speaker(tts.Pyttsx3Espeak(), tts.FolderSink(), tmp_path / "audio")
+    s = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     yield s
     s.close()
 
@@ -116,13 +116,13 @@ def test_stop_interrupts_speech_and_drops_what_was_queued(tmp_path):
 
 
 def test_without_a_sound_device_answers_go_to_files_and_it_says_so(tmp_path):
-    if tts.find_player():
+    if sinks.find_player():
         pytest.skip("this machine has a sound device")
     notices = []
     speaker = tts.create_speaker(tmp_path / "audio", notice=notices.append)
     spoken = speaker.speak("Call 911 now.")
     assert speaker.wait(30)
-    assert isinstance(speaker.sink, tts.FolderSink)
+    assert isinstance(speaker.sink, sinks.FolderSink)
     assert len(notices) == 1 and "No sound device" in notices[0]
     assert spoken.files and spoken.files[0].exists()
     speaker.close()

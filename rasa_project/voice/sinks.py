@@ -1,0 +1,57 @@
+"""Where spoken audio goes: a command-line player when the machine has a sound device,
+else the files stay in their folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from typing import List, Optional, Protocol
+
+
+class Sink(Protocol):
+    def play(self, path: Path) -> None:
+        """Play a file to the end (returns early when interrupted)."""
+
+    def interrupt(self) -> None:
+        ...
+
+
+class FolderSink:
+    """No sound device: the files stay in the folder, nothing is played."""
+
+    def play(self, path: Path) -> None:
+        pass
+
+    def interrupt(self) -> None:
+        pass
+
+
+class PlayerSink:
+    """Plays through a command-line player (aplay, paplay or sox's play)."""
+
+    def __init__(self, command: List[str]):
+        self.command = command
+        self._process: Optional[subprocess.Popen] = None
+        self._lock = threading.Lock()
+
+    def play(self, path: Path) -> None:
+        with self._lock:
+            self._process = subprocess.Popen(self.command + [str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._process.wait()
+
+    def interrupt(self) -> None:
+        with self._lock:
+            if self._process and self._process.poll() is None:
+                self._process.terminate()
+
+
+def find_player() -> Optional[List[str]]:
+    """A player command when this machine has somewhere to send sound, else None."""
+    pulse = os.environ.get("PULSE_SERVER") or Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"), "pulse", "native").exists()
+    alsa = Path("/dev/snd").is_dir() and any(p.name.startswith("pcm") for p in Path("/dev/snd").iterdir())
+    for command, needs in ((["paplay"], pulse), (["aplay", "-q"], alsa), (["play", "-q"], alsa or pulse)):
+        if needs and shutil.which(command[0]):
+            return command
+    return None
