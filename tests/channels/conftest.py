@@ -2,7 +2,7 @@
 import pytest
 from sanic import Sanic
 
-from .alexa_support import Pki, new_pki
+from .alexa_pki import Pki, new_pki
 
 Sanic.test_mode = True  # many short-lived Sanic apps in one process
 

@@ -13,7 +13,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from rasa_project.channels.verify import TrustStore, UrllibFetcher, VerificationError, check_cert_url
 
-from .alexa_support import LEAF_USAGE, NOW, DictFetcher, load_fixture, make_cert, new_key, pem, refused, signed, verifier_for
+from .alexa_pki import LEAF_USAGE, NOW, DictFetcher, make_cert, new_key, pem, refused, signed, verifier_for
+from .alexa_support import load_fixture
 
 
 @pytest.mark.parametrize("url", [

@@ -18,8 +18,7 @@ from rasa_project.channels.alexa import AlexaSettings
 from rasa_project.channels.alexa_turn import unavailable_text
 
 from .alexa_support import (
-    SKILL_ID, StubAgent, catch_all, exchange, intent, load_fixture, one, run, spoken,
-    ssml_of,
+    SKILL_ID, StubAgent, catch_all, exchange, intent, load_fixture, one, run, spoken, ssml_of,
 )
 
 

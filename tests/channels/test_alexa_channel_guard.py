@@ -11,9 +11,10 @@ from rasa.core.run import _create_single_channel
 
 from rasa_project.channels.alexa import AlexaInput, AlexaSettings
 
+from .alexa_pki import signed, verifier_for
 from .alexa_support import (
-    FIXTURES, LOCAL, SKILL_ID, LiveServer, StubAgent, catch_all, exchange, load_fixture, one, run,
-    signed, verifier_for,
+    FIXTURES, LOCAL, SKILL_ID, LiveServer, StubAgent, catch_all, exchange, load_fixture, one,
+    run,
 )
 
 

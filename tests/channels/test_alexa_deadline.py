@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from rasa_project.channels.alexa import AlexaInput, AlexaSettings
 from rasa_project.channels.alexa_turn import unavailable_text
 
+from .alexa_pki import CERT_URL, DictFetcher, signed, verifier_for
 from .alexa_support import (
-    CERT_URL, SKILL_ID, DictFetcher, StubAgent, exchange, load_fixture, run, signed, spoken,
-    ssml_of, verifier_for,
+    SKILL_ID, StubAgent, exchange, load_fixture, run, spoken, ssml_of,
 )
 
 

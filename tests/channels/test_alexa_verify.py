@@ -8,7 +8,8 @@ import pytest
 
 from rasa_project.channels.verify import VerificationError, parse_timestamp
 
-from .alexa_support import NOW, SKILL_ID, load_fixture, new_key, refused, sign_headers, signed, verifier_for
+from .alexa_pki import NOW, new_key, refused, sign_headers, signed, verifier_for
+from .alexa_support import SKILL_ID, load_fixture
 
 
 def test_good_request_passes_and_returns_the_envelope(pki):
