@@ -26,8 +26,6 @@ def language_dir(language: Optional[str] = None, root: Path = CONTENT_ROOT) -> P
     return Path(root) / (language or os.environ.get("ASSISTANT_LANGUAGE") or DEFAULT_LANGUAGE)
 
 
-CONTENT_DIR = language_dir(DEFAULT_LANGUAGE)
-
 
 @dataclass(frozen=True)
 class Item:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import List
 
+from rasa_project.content import numbers
 from rasa_project.text import sentences as split_sentences
 
 MAX_SENTENCE_WORDS = 25
@@ -23,17 +24,17 @@ _LONG_NUMBER = re.compile(r"(?<![\w-])\+?\d(?:[-. ]?\d){6,}(?![\w-])")
 
 def long_numbers(text: str) -> List[str]:
     """Phone numbers a caller must dial, as digits, in the order they are said."""
-    return [re.sub(r"\D", "", n) for n in _LONG_NUMBER.findall(text)]
+    return [numbers.digits_of(n) for n in _LONG_NUMBER.findall(text)]
 
 
 def _said_once(text: str) -> List[str]:
     """Heard once, in a panic, a number is lost: each one is said twice in the same chunk."""
     written = _LONG_NUMBER.findall(text)
-    numbers = [re.sub(r"\D", "", n) for n in written]
+    dialed = long_numbers(text)
     return [
         f'says the phone number {w} only once (say it twice: "Call {w}. Again, {w}.")'
-        for w, n in zip(written, numbers)
-        if numbers.count(n) == 1
+        for w, n in zip(written, dialed)
+        if dialed.count(n) == 1
     ]
 
 
