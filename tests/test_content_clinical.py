@@ -137,6 +137,21 @@ def test_relapse_answers_warn_about_overdose_first(library):
         assert "do not use alone" in first and "naloxone" in first, topic
 
 
+def test_lower_tolerance_after_a_break_is_warned_first_in_relapse_and_after_detox(library):
+    """Issue 12: "tolerance" appeared nowhere. Relapse answers say it in their first chunk;
+    withdrawal and treatment say it where they speak of using again after detox."""
+    for topic in ("relapse_happened", "relapse_prevention"):
+        first = library.item(topic).chunks[0].lower()
+        assert "after a break from using" in first and "handles less than before" in first, topic
+        assert first.index("handles less") < first.index("every time"), topic
+    for topic in ("withdrawal_symptoms", "treatment_options"):
+        chunk = next(c.lower() for c in library.item(topic).chunks if "detox, " in c.lower() and "use" in c.lower()
+                     and "handles less" in c.lower())
+        assert "can cause an overdose" in chunk and "naloxone" in chunk, topic
+    for topic in ("relapse_happened", "relapse_prevention", "withdrawal_symptoms", "treatment_options"):
+        assert "Overdose Prevention Toolkit, 2018" in library.item(topic).source, topic
+
+
 def test_withdrawal_and_detox_carry_the_overdose_warning(library):
     for topic in ("withdrawal_symptoms", "treatment_options"):
         said = text_of(library.item(topic)).lower()
