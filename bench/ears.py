@@ -77,6 +77,7 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
 
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
     speaker.warm_up()
+    speaker.prepare(phrases.urgent())  # as `make run` does
 
     def session_for(sender: str):
         printed = io.StringIO()

@@ -196,7 +196,8 @@ def main(argv: List[str], rasa_url: str = DEFAULT_URL) -> int:
     client = RasaClient(args.rasa_url, sender_id=args.sender, mode=args.channel, callback_port=args.callback_port)
     speaker: Optional[tts.Speaker] = None
     try:
-        speaker = tts.create_speaker(args.audio_out, voice=args.voice, rate=args.rate, notice=notice)
+        speaker = tts.create_speaker(args.audio_out, voice=args.voice, rate=args.rate, notice=notice,
+                                     prepare=phrases.urgent())
         session = Session(client, speaker, verbose=args.verbose)
         client.on_unprompted(session.unprompted)
         run(session, args, notice)

@@ -5,13 +5,14 @@ import ctypes
 import logging
 import os
 import queue
+import shutil
 import subprocess
 import threading
 import time
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Protocol
+from typing import Dict, Iterable, List, Optional, Protocol, Tuple
 
 from rasa_project.voice import speech_text
 from rasa_project.voice.sinks import FolderSink, PlayerSink, Sink, find_player
@@ -157,6 +158,7 @@ class Speaker:
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
         self._pending = 0  # answers queued or being spoken
+        self._ready: Dict[Tuple[str, int], Path] = {}  # (sentence, rate) -> audio made in advance (prepare)
 
     @property
     def speaking(self) -> bool:
@@ -166,19 +168,25 @@ class Speaker:
     def speak(self, text: str) -> Spoken:
         return self._put(Spoken(text, self.rate))
 
-    def _put(self, spoken: Spoken, warm_up: bool = False) -> Spoken:
+    def _put(self, spoken: Spoken, warm_up: bool = False, prepare: bool = False) -> Spoken:
         with self._lock:
             if self._thread is None:
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
                 self._thread.start()
             self._pending += 1
-            self._queue.put((self._generation, spoken, warm_up))
+            self._queue.put((self._generation, spoken, "prepare" if prepare else "warm up" if warm_up else "say"))
         return spoken
 
     def warm_up(self) -> None:
         """Load the speech engine now (about 0.2 s), not during the first, urgent answer."""
         self._put(Spoken(""), warm_up=True)
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Make these texts' sentences now, at the current rate, so an answer that starts with
+        one ("Call 911 now.") is heard without waiting for the speech engine."""
+        for text in texts:
+            self._put(Spoken(text, self.rate), prepare=True)
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Until everything queued so far has been spoken."""
@@ -203,16 +211,20 @@ class Speaker:
         if self._thread:
             self._queue.put(None)
             self._thread.join(timeout=SYNTH_TIMEOUT)
+        for path in self._ready.values():
+            path.unlink(missing_ok=True)
 
     def _run(self) -> None:
         while True:
             item = self._queue.get()
             if item is None:
                 return
-            generation, spoken, warm_up = item
+            generation, spoken, kind = item
             try:
-                if warm_up:
+                if kind == "warm up":
                     self._warm_up()
+                elif kind == "prepare":
+                    self._prepare(spoken)
                 else:
                     self._say(generation, spoken)
             except Exception:
@@ -228,6 +240,12 @@ class Speaker:
         self.synthesizer.synthesize("Ready.", path, self.rate)
         path.unlink(missing_ok=True)
 
+    def _prepare(self, spoken: Spoken) -> None:
+        for sentence in speech_text.sentences(speech_text.render(spoken.text)):
+            if (sentence, spoken.rate) not in self._ready:
+                path = self.out_dir / f".ready-{self._session}-{len(self._ready):02d}.wav"
+                self._ready[(sentence, spoken.rate)] = self.synthesizer.synthesize(sentence, path, spoken.rate)
+
     def _say(self, generation: int, spoken: Spoken) -> None:
         self._count += 1 if spoken.text else 0
         for part, sentence in enumerate(speech_text.sentences(speech_text.render(spoken.text)), 1):
@@ -235,7 +253,11 @@ class Speaker:
                 spoken.interrupted = True
                 return
             path = self.out_dir / f"{self._session}-{self._count:04d}-{part:02d}.wav"
-            self.synthesizer.synthesize(sentence, path, spoken.rate)
+            ready = self._ready.get((sentence, spoken.rate))
+            if ready and ready.is_file():
+                shutil.copyfile(ready, path)
+            else:
+                self.synthesizer.synthesize(sentence, path, spoken.rate)
             spoken.files.append(path)
             if spoken.first_audio_at is None:
                 spoken.first_audio_at = time.monotonic()
@@ -243,12 +265,15 @@ class Speaker:
             self.sink.play(path)
 
 
-def create_speaker(out_dir: Path = Path("var/audio"), voice: str = "en-us", rate: int = DEFAULT_RATE, notice=print) -> Speaker:
-    """A speaker for this machine: played aloud when there is a sound device, else files."""
+def create_speaker(out_dir: Path = Path("var/audio"), voice: str = "en-us", rate: int = DEFAULT_RATE, notice=print,
+                   prepare: Iterable[str] = ()) -> Speaker:
+    """A speaker for this machine: played aloud when there is a sound device, else files.
+    `prepare`: texts made in advance (the urgent ones)."""
     player = find_player()
     if player is None:
         notice(f"No sound device here: answers are written as WAV files to {out_dir}/ instead.")
     sink = PlayerSink(player) if player else FolderSink()
     speaker = Speaker(Pyttsx3Espeak(voice), sink, out_dir, rate)
     speaker.warm_up()
+    speaker.prepare(prepare)
     return speaker

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rasa_project.voice import build_lm, sinks, tts
+from rasa_project.voice import build_lm, phrases, sinks, tts
 from rasa_project.voice.audio import read_wav
 from rasa_project.voice.speech_text import render, sentences
 from rasa_project.voice.stt import SphinxRecognizer
@@ -126,3 +126,59 @@ def test_without_a_sound_device_answers_go_to_files_and_it_says_so(tmp_path):
     assert len(notices) == 1 and "No sound device" in notices[0]
     assert spoken.files and spoken.files[0].exists()
     speaker.close()
+
+
+class CountingSynthesizer:
+    """The real espeak-ng engine, counting the sentences it is asked to make."""
+
+    def __init__(self):
+        self.engine, self.made = tts.Pyttsx3Espeak(), []
+
+    def synthesize(self, text, path, rate):
+        self.made.append(text)
+        return self.engine.synthesize(text, path, rate)
+
+
+def test_urgent_sentences_are_made_in_advance_and_not_again(tmp_path):
+    """"Call 911 now." is synthesized at start-up; an emergency answer copies it instead of
+    waiting for the engine, and the rest of the answer is made as usual."""
+    synthesizer = CountingSynthesizer()
+    speaker = tts.Speaker(synthesizer, sinks.FolderSink(), tmp_path / "audio")
+    try:
+        speaker.prepare(phrases.urgent())
+        assert speaker.wait(30)
+        prepared = len(synthesizer.made)
+        answer = speaker.speak(ANSWERS[0])
+        assert speaker.wait(30)
+        first = render("Call 911 now.")
+        assert synthesizer.made[:prepared].count(first) == 1
+        assert first not in synthesizer.made[prepared:]  # copied, not made again
+        assert len(answer.files) == len(sentences(render(ANSWERS[0])))
+        advance = next((tmp_path / "audio").glob(".ready-*-00.wav"))
+        assert answer.files[0].read_bytes() == advance.read_bytes()
+        speaker.slower()  # another rate: the advance copy no longer fits, the engine makes it
+        slow = speaker.speak(ANSWERS[0])
+        assert speaker.wait(30)
+        assert synthesizer.made[-len(slow.files):][0] == first
+    finally:
+        speaker.close()
+    assert not list((tmp_path / "audio").glob(".ready-*")), "the advance copies are removed on close"
+
+
+def test_every_emergency_answer_starts_with_a_sentence_made_in_advance():
+    """The spotter's phrase and the first sentence of each answer that must begin "Call 911"
+    (domain responses of the safety intents) are the same words, so both are ready at once."""
+    import yaml
+
+    from rasa_project.safety.policy import policy
+
+    domain = yaml.safe_load((build_lm.PROJECT_ROOT / "domain.yml").read_text())
+    ready = {sentences(render(t))[0] for t in phrases.urgent()}
+    checked = 0
+    for intent, rule in policy().intents.items():
+        if not rule.begins.startswith("Call 911"):
+            continue
+        for response in domain["responses"][rule.first]:
+            assert sentences(render(response["text"]))[0] in ready, intent
+            checked += 1
+    assert checked >= 2
