@@ -175,6 +175,9 @@ def test_the_rule_that_matched_tells_the_walkthrough_how_they_breathe(matcher, t
         "my friend took all her pills and wants to die",
         "i overdosed on purpose",
         "i've welcomed a model of sleeping pills to kill myself",  # Whisper's hearing of "swallowed a bottle"
+        "i overdose on purpose",  # Whisper's hearing of "i overdosed on purpose"
+        "she took a load so she could end it all",
+        "i swallowed something because i want to be dead",
     ],
 )
 def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, text):
@@ -182,6 +185,8 @@ def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, tex
         assert matcher.verdict(text, classifier_intent).intent == "crisis_overdose"
 
 
-@pytest.mark.parametrize("text", ["i'm thinking about overdosing on purpose", "i want to die", "i want to kill myself"])
+@pytest.mark.parametrize("text", ["i'm thinking about overdosing on purpose", "i want to die", "i want to kill myself",
+                                  "i want to overdose on purpose", "it took me years to say it but i want to die",
+                                  "i took a long time to decide, i want to end it all"])
 def test_talk_of_suicide_with_nothing_taken_stays_988_first(matcher, text):
     assert matcher.verdict(text, "greet").intent == "crisis_suicidal"
