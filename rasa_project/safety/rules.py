@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import yaml
 
@@ -37,7 +38,7 @@ def _check_words(rule_id: str, token_patterns: list) -> None:
                 raise ValueError(f"patterns.yml rule `{rule_id}`: quote these words: {odd}")
 
 
-def load_rules(path: Path = DEFAULT_PATTERNS, policy: SafetyPolicy = None) -> SafetyRules:
+def load_rules(path: Path = DEFAULT_PATTERNS, policy: Optional[SafetyPolicy] = None) -> SafetyRules:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     for p in data["patterns"]:
         _check_words(p["id"], p["token_patterns"])
