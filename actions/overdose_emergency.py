@@ -11,15 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.speech import speak_chunks
 from rasa_project.content.library import default_library
-from rasa_project.content.walkthrough import WalkthroughState, advance
+from rasa_project.content.walkthrough import CHECKIN_PAYLOAD, WalkthroughState, advance
 from rasa_project.safety.policy import policy
 
 TOPIC = "overdose_emergency"
 CHECKIN_INTENT = "EXTERNAL_naloxone_checkin"
 # Naloxone acts within 2-3 minutes (SAMHSA toolkit); tests shorten it.
 DEFAULT_CHECKIN_SECONDS = 150.0
-# The custom payload that tells a channel a check-in was scheduled (Alexa says how it works there).
-CHECKIN_PAYLOAD = "checkin_seconds"
 
 
 def checkin_seconds() -> float:

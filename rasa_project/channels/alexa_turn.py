@@ -14,6 +14,7 @@ from rasa_project.safety.fallbacks import fallback_text
 from rasa_project.channels.user_text import neutralize
 from rasa_project.content import library
 from rasa_project.content.ssml import to_ssml
+from rasa_project.content.walkthrough import CHECKIN_PAYLOAD
 
 CATCH_ALL_INTENT = "CatchAllIntent"
 CATCH_ALL_SLOT = "utterance"
@@ -162,7 +163,7 @@ def spoken_texts(messages: Sequence[Mapping[str, Any]]) -> List[str]:
     A skill cannot speak first, so a scheduled naloxone check-in becomes a spoken request
     to ask again."""
     texts = [m["text"] for m in messages if isinstance(m.get("text"), str) and m["text"].strip()]
-    if any(isinstance(m.get("custom"), Mapping) and "checkin_seconds" in m["custom"] for m in messages):
+    if any(isinstance(m.get("custom"), Mapping) and CHECKIN_PAYLOAD in m["custom"] for m in messages):
         texts.append(library.phrase("alexa", "checkin"))
     return texts
 

@@ -14,6 +14,9 @@ from rasa_project.content.library import Topic
 
 # Safety-net rule ids (rasa_project/safety/patterns.yml) that mean "not breathing" on their
 # own: the walkthrough goes straight to CPR without asking.
+# The custom payload by which the check-in action tells a channel a check-in was scheduled
+# (a smart speaker cannot speak first, so Alexa says how the check-in works there).
+CHECKIN_PAYLOAD = "checkin_seconds"
 CPR_CUES = frozenset({"not_breathing", "no_pulse", "gasping"})
 
 CHECK, CPR, BREATHING = "check", "cpr", "breathing"
