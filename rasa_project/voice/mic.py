@@ -1,4 +1,5 @@
-"""The microphone: PyAudio (PortAudio) at 16 kHz mono, cut into utterances at pauses, half duplex."""
+"""The microphone: PyAudio (PortAudio) at 16 kHz mono, cut into utterances at pauses, half duplex
+(while the assistant speaks, at most "stop" is listened for: barge_in.py)."""
 from __future__ import annotations
 
 import collections
@@ -77,19 +78,23 @@ class Microphone:
             self._read()
             available -= CHUNK
 
-    def utterance(self, speaker) -> Utterance:
+    def utterance(self, speaker, barge_in=None) -> Utterance:
         """The next thing said: from speech start to a pause of `pause` seconds (or MAX_UTTERANCE).
         Whenever the speaker talks (an answer to typed text, a reminder), what was heard so far
-        is dropped and listening starts again once it is quiet."""
+        is dropped and listening starts again once it is quiet. With `barge_in`, "stop" said
+        meanwhile silences the speaker; nothing else said over its voice is kept."""
         detector = SpeechDetector(self.pause_seconds)
         before = collections.deque(maxlen=max(1, int(PREROLL * RATE / CHUNK)))
         speech = bytearray()
         limit = int(MAX_UTTERANCE * RATE * WIDTH)
         while True:
             if speaker.speaking:
-                self.pause()
-                speaker.wait()
-                self.resume()
+                if barge_in:
+                    barge_in.listen(self._read, speaker)
+                else:
+                    self.pause()
+                    speaker.wait()
+                    self.resume()
                 detector, speech = SpeechDetector(self.pause_seconds), bytearray()
                 before.clear()
             chunk = self._read()
@@ -104,16 +109,18 @@ class Microphone:
                 return Utterance(Audio(bytes(speech)), ended_at=time.monotonic())
 
 
-def utterances(mic: Microphone, speaker, handled: threading.Event) -> Iterator[Utterance]:
+def utterances(mic: Microphone, speaker, handled: threading.Event, barge_in=None) -> Iterator[Utterance]:
     """Half duplex: after the last turn was handled (its answer queued, `handled` set), wait
-    until the speaker is silent, forget what the microphone heard meanwhile, then listen."""
+    until the speaker is silent, forget what the microphone heard meanwhile, then listen.
+    With `barge_in` the wait listens for "stop" (Microphone.utterance)."""
     try:
         while True:
             handled.wait()
             handled.clear()
-            speaker.wait()
+            if barge_in is None:
+                speaker.wait()
             mic.resume()
-            utterance = mic.utterance(speaker)
+            utterance = mic.utterance(speaker, barge_in)
             mic.pause()
             yield utterance
     finally:

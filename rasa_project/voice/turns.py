@@ -9,6 +9,7 @@ import threading
 import time
 from typing import Callable, Iterator, List, Optional, TextIO, Union
 
+from rasa_project.voice import barge_in
 from rasa_project.voice import mic as microphone
 from rasa_project.voice.audio import Audio, Utterance, read_wav, stream_utterances
 
@@ -78,7 +79,9 @@ def merged(*sources: Iterator[SpokenOrTyped], ends_with: Optional[int] = None,
 
 
 def listening(mic: microphone.Microphone, speaker, stdin: TextIO) -> Iterator[SpokenOrTyped]:
-    """The microphone, with typing still possible beside it."""
+    """The microphone, with typing still possible beside it, and "stop" heard over the answers."""
     handled = threading.Event()
     handled.set()
-    return merged(microphone.utterances(mic, speaker, handled), typed(stdin, prompt=False), ends_with=0, handled=handled)
+    stop_over_speech = barge_in.create(speaker)
+    return merged(microphone.utterances(mic, speaker, handled, stop_over_speech), typed(stdin, prompt=False),
+                  ends_with=0, handled=handled)
