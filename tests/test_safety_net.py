@@ -125,6 +125,13 @@ def test_crisis_beats_the_danger_words_it_contains(matcher, text):
     "text,expected",
     [
         ("everyone would be better off without me", "crisis_suicidal"),
+        ("i'm ready to die", "crisis_suicidal"),
+        ("i can't live like this anymore", "crisis_suicidal"),
+        ("the world is better without me", "crisis_suicidal"),
+        ("this is goodbye for good", "crisis_suicidal"),
+        ("i wish i would not wake up", "crisis_suicidal"),
+        ("are you ready to go", None),
+        ("goodbye for now", None),
         ("i don't see the point of living", "crisis_suicidal"),
         ("there is no point going to the meeting", None),
     ],
