@@ -185,6 +185,7 @@ def test_the_rule_that_matched_tells_the_walkthrough_how_they_breathe(matcher, t
         "i overdose on purpose",  # Whisper's hearing of "i overdosed on purpose"
         "she took a load so she could end it all",
         "i swallowed something because i want to be dead",
+        "i talk everything i have so i can end it all",  # Whisper's hearing of "i took everything i had so ..."
     ],
 )
 def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, text):
@@ -194,6 +195,7 @@ def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, tex
 
 @pytest.mark.parametrize("text", ["i'm thinking about overdosing on purpose", "i want to die", "i want to kill myself",
                                   "i want to overdose on purpose", "it took me years to say it but i want to die",
-                                  "i took a long time to decide, i want to end it all"])
+                                  "i took a long time to decide, i want to end it all",
+                                  "i talk to my sponsor because i want to die", "i talk a lot because i want to die"])
 def test_talk_of_suicide_with_nothing_taken_stays_988_first(matcher, text):
     assert matcher.verdict(text, "greet").intent == "crisis_suicidal"
