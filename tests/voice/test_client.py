@@ -9,7 +9,7 @@ from rasa_project.voice.client import RasaClient
 from .fake_rasa import EMERGENCY_ANSWER, FakeRasa
 from .voice_support import free_port
 
-REMINDER = "If someone is not breathing or will not wake up, call 911 now."
+REMINDER = "Call 911 now if someone is not breathing or will not wake up."
 
 
 def test_rest_channel_round_trip():

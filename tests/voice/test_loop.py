@@ -22,7 +22,7 @@ from .fake_rasa import EMERGENCY_ANSWER, OTHER_ANSWER, FakeRasa
 from .voice_support import FIXTURE_NLU, free_port, sox
 
 ROOT = Path(__file__).resolve().parents[2]
-REMINDER = "If someone is not breathing or will not wake up, call 911 now."
+REMINDER = "Call 911 now if someone is not breathing or will not wake up."
 DIDNT_CATCH = "I did not catch that."
 
 

@@ -4,7 +4,7 @@ import pytest
 from rasa_project.voice.client import local_answer
 from rasa_project.voice import phrases
 
-REMINDER = "If someone is not breathing or will not wake up, call 911 now."
+REMINDER = "Call 911 now if someone is not breathing or will not wake up."
 
 
 def test_every_phrase_names_its_source():
