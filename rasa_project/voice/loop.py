@@ -58,10 +58,10 @@ class Session:
     def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
-        early, text, unsure = None, turn, False
+        early, text, unsure, others = None, turn, False, []
         if isinstance(turn, Utterance):
             spotted = self._spot_meanwhile(turn)  # "Call 911 now." must not wait for Whisper
-            text, unsure = self._recognize(turn)
+            text, unsure, others = self._recognize(turn)
             early = spotted()
         else:
             text = turn.strip()
@@ -71,7 +71,7 @@ class Session:
         if not text:
             return True
         if early is None and isinstance(turn, Utterance):
-            early = self._spot_words(text)
+            early = self._spot_words([text] + others)
         if commands.match(text) == "end":
             self.speaker.stop()
             return False
@@ -104,22 +104,22 @@ class Session:
             print(f"[spotter ({spot.seconds:.2f} s, danger {spot.danger})] {spot.heard}", file=sys.stderr)
         return self.present({"text": phrases.text("danger_heard")}) if spot.danger else None
 
-    def _spot_words(self, text: str) -> Optional[tts.Spoken]:
-        """The spotter's rules on the recognizer's words: "Call 911 now." before Rasa answers."""
-        if not self.spotter:
+    def _spot_words(self, hypotheses: List[str]) -> Optional[tts.Spoken]:
+        """The spotter's rules on the recognizer's words, its best guess and the close ones
+        after it: "Call 911 now." before Rasa answers when any of them is danger."""
+        if not self.spotter or not any(self.spotter.words(text).danger for text in hypotheses if text):
             return None
-        spot = self.spotter.words(text)
-        return self.present({"text": phrases.text("danger_heard")}) if spot.danger else None
+        return self.present({"text": phrases.text("danger_heard")})
 
-    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool]:
-        """The words (None when nothing usable was heard: silence, noise, mumbling), and
-        whether the recognizer was unsure of them."""
+    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool, List[str]]:
+        """The words (None when nothing usable was heard: silence, noise, mumbling), whether
+        the recognizer was unsure of them, and its other close hypotheses."""
         if not utterance.had_speech:
-            return None, False
+            return None, False, []
         transcript = self.recognizer.recognize(utterance.audio)
         if self.verbose:
             print(f"[heard ({transcript.model}, {transcript.seconds:.2f} s)] {transcript.text}", file=sys.stderr)
-        return transcript.text or None, transcript.unsure
+        return transcript.text or None, transcript.unsure, list(transcript.alternatives)
 
     def answer(self, messages: List[Message], heard_at: Optional[float] = None,
                early: Optional[tts.Spoken] = None) -> None:

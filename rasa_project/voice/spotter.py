@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,6 @@ from rasa_project.voice import build_lm
 from rasa_project.voice.audio import Audio, has_speech
 
 log = logging.getLogger(__name__)
-EMERGENCY = "overdose_emergency"
 # The classifier's intent is not known yet. A name that is no intent makes the safety net
 # treat questions and past events ("what does an overdose look like") as questions.
 _UNKNOWN_INTENT = "voice_spotter"
@@ -59,8 +59,18 @@ class DangerSpotter:
         return Spot(self.danger_in(text), text, time.perf_counter() - started)
 
     def danger_in(self, text: str) -> bool:
+        """The rules force the emergency, or a crisis with something already taken: both are
+        answered "Call 911" first."""
         verdict = self._matcher.verdict(text, _UNKNOWN_INTENT) if text else None
-        return bool(verdict and verdict.intent == EMERGENCY)
+        return bool(verdict and verdict.intent in call_911_first())
+
+
+@lru_cache(maxsize=1)
+def call_911_first() -> frozenset:
+    """The intents the safety policy answers "Call 911" first (rasa_project/safety/policy.yml)."""
+    from rasa_project.safety.policy import policy
+
+    return frozenset(name for name, rule in policy().intents.items() if rule.begins.startswith("Call 911"))
 
 
 def create(model_dir: Path = build_lm.DEFAULT_OUT, nlu_dir: Path = build_lm.DEFAULT_NLU) -> Optional[DangerSpotter]:

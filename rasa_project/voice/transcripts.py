@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import List
 
 from rasa_project.text import normalize as normalize_words
 
@@ -17,6 +18,7 @@ class Transcript:
     seconds: float = 0.0  # time spent recognizing
     heard_speech: bool = True  # False: silence, the decoders were not run
     unsure: bool = False  # words kept, but the recognizer doubts them
+    alternatives: List[str] = field(default_factory=list)  # other close hypotheses, normalized (danger rules only)
 
 
 # Words the recognizer splits or spells its own way, as the training data writes them. Found

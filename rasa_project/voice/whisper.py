@@ -7,11 +7,11 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import yaml
 
-from rasa_project.voice import transcripts
+from rasa_project.voice import nbest, transcripts
 from rasa_project.voice.audio import Audio, has_speech
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ class Settings:
     no_speech_prob: float  # drop a segment above this (when also improbable)
     min_avg_logprob: float
     unsure_avg_logprob: float  # below: words kept, marked unsure
+    alternatives: int  # hypotheses kept from the beam besides the best (for the danger rules)
+    alternative_margin: float  # kept only within this much of the best's average log probability
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> "Settings":
@@ -98,23 +100,36 @@ class WhisperRecognizer:
 
         started = time.perf_counter()
         samples = np.frombuffer(audio.pcm[: len(audio.pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
-        text, logprob = self._decode(samples, self.settings.initial_prompt)
+        text, logprob, others = self._decode(samples, self.settings.initial_prompt)
         if text and set(text.split()) <= self._prompt_words:
             # Only words of the prompt: tones and hums come out as "Naloxone," (no_speech_prob
             # as low as 0.18). Without the prompt they come out empty; real speech does not.
             if not self._decode(samples, None)[0]:
-                text = ""
+                text, others = "", []
         return transcripts.Transcript(
             text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
-            unsure=bool(text) and logprob < self.settings.unsure_avg_logprob,
+            unsure=bool(text) and logprob < self.settings.unsure_avg_logprob, alternatives=others,
         )
 
     @property
     def _prompt_words(self) -> set:
         return set(transcripts.normalize(self.settings.initial_prompt).split())
 
-    def _decode(self, samples, prompt: Optional[str]) -> Tuple[str, float]:
-        """Normalized words and the lowest segment's average log probability."""
+    def _decode(self, samples, prompt: Optional[str]) -> Tuple[str, float, List[str]]:
+        """Normalized words, the lowest segment's average log probability, and the beam's other
+        hypotheses close to the best (one 30 s window only; longer audio gets none)."""
+        if len(samples) <= nbest.WINDOW_SAMPLES and self.settings.alternatives:
+            found = nbest.decode(self._model, samples, prompt, self.settings.beam_size, 1 + self.settings.alternatives)
+            if found and found[0].usable:  # else faster-whisper's own fallbacks (temperature) decide
+                best = found[0]
+                if best.no_speech_prob > self.settings.no_speech_prob and best.avg_logprob < self.settings.min_avg_logprob:
+                    return "", -10.0, []
+                others = [h.text for h in found[1:] if h.text and h.text != best.text
+                          and best.avg_logprob - h.avg_logprob <= self.settings.alternative_margin]
+                return best.text, best.avg_logprob, list(dict.fromkeys(others))
+        return self._transcribe(samples, prompt) + ([],)
+
+    def _transcribe(self, samples, prompt: Optional[str]) -> Tuple[str, float]:
         s = self.settings
         segments, _ = self._model.transcribe(
             samples, language="en", beam_size=s.beam_size, initial_prompt=prompt,

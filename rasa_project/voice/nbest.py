@@ -1,0 +1,58 @@
+"""Whisper's beam, all of it: the best hypotheses of one 30 s window, not only the first.
+
+faster-whisper's transcribe() returns one text. For a short utterance (one window) this asks
+CTranslate2 for the beam's hypotheses directly, with the settings transcribe() uses at
+temperature 0, so the first is the text transcribe() would give unless its fallbacks (a
+low average log probability or a repetitive text, re-decoded with sampling) apply: then
+`usable` is False and the caller uses transcribe().
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import List, Optional
+
+from rasa_project.voice import transcripts
+
+WINDOW_SAMPLES = 30 * 16_000  # Whisper hears 30 s at a time
+LOG_PROB_THRESHOLD = -1.0  # faster-whisper's defaults for falling back to sampling
+COMPRESSION_RATIO_THRESHOLD = 2.4
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str  # normalized words
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+
+    @property
+    def usable(self) -> bool:
+        return self.avg_logprob >= LOG_PROB_THRESHOLD and self.compression_ratio <= COMPRESSION_RATIO_THRESHOLD
+
+
+def decode(model, samples, prompt: Optional[str], beam_size: int, hypotheses: int) -> List[Hypothesis]:
+    """Hypotheses of a faster_whisper.WhisperModel for float32 `samples` (16 kHz), best first."""
+    from faster_whisper.audio import pad_or_trim
+    from faster_whisper.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+    features = model.feature_extractor(samples)[..., :-1]
+    encoded = model.encode(pad_or_trim(features))
+    previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
+    request = model.get_prompt(tokenizer, previous, without_timestamps=True)
+    result = model.model.generate(
+        encoded, [request], beam_size=beam_size, num_hypotheses=min(hypotheses, beam_size), return_scores=True,
+        return_no_speech_prob=True, max_length=model.max_length, suppress_blank=True, suppress_tokens=[-1],
+    )[0]
+    found = []
+    for tokens, score in zip(result.sequences_ids, result.scores):
+        raw = tokenizer.decode(tokens).strip()
+        found.append(Hypothesis(transcripts.normalize(raw), score * len(tokens) / (len(tokens) + 1),
+                                result.no_speech_prob, _compression_ratio(raw)))
+    return found
+
+
+def _compression_ratio(text: str) -> float:
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0

@@ -1,0 +1,93 @@
+"""Whisper's close second guesses reach the danger rules: the beam's other hypotheses come with
+each transcript, the first is what faster-whisper's transcribe() gives, and the loop says
+"Call 911 now." when any close hypothesis is danger, though only the best is sent to Rasa."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from rasa_project.voice import phrases, sinks, tts
+from rasa_project.voice.audio import Audio, Utterance, read_wav
+from rasa_project.voice.client import RasaClient
+from rasa_project.voice.loop import Session
+from rasa_project.voice.spotter import DangerSpotter
+from rasa_project.voice.transcripts import Transcript, normalize
+from rasa_project.voice.whisper import WhisperRecognizer
+
+from .fake_rasa import OTHER_ANSWER, FakeRasa
+from .voice_support import FIXTURE_NLU, espeak
+
+pytestmark = pytest.mark.timeout(300)
+SENTENCES = ["my friend is not breathing", "where is the nearest meeting tonight", "how long does withdrawal last"]
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    recognizer = WhisperRecognizer()
+    recognizer.load()
+    return recognizer
+
+
+def samples(path) -> np.ndarray:
+    return np.frombuffer(read_wav(path).pcm, dtype="<i2").astype(np.float32) / 32768.0
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_the_best_hypothesis_is_what_transcribe_gives(whisper, sentence, tmp_path):
+    audio = samples(espeak(sentence, tmp_path / "said.wav", voice="en-gb"))
+    prompt = whisper.settings.initial_prompt
+    best, _, others = whisper._decode(audio, prompt)
+    assert best == whisper._transcribe(audio, prompt)[0]
+    assert best and best not in others
+
+
+def test_close_hypotheses_come_normalized_and_bounded(whisper, tmp_path):
+    heard = [whisper.recognize(read_wav(espeak(s, tmp_path / f"{n}.wav", voice="en-gb"))) for n, s in enumerate(SENTENCES)]
+    for transcript in heard:
+        assert len(transcript.alternatives) <= whisper.settings.alternatives
+        assert len(set(transcript.alternatives)) == len(transcript.alternatives)
+        for other in transcript.alternatives:
+            assert other and other == normalize(other) and other != transcript.text
+
+
+def test_audio_longer_than_one_window_is_transcribed_without_alternatives(whisper, tmp_path):
+    said = read_wav(espeak(SENTENCES[2], tmp_path / "said.wav")).pcm
+    long = Audio(said * (1 + int(31 * 32_000 / len(said))))  # over 31 s of speech
+    heard = whisper.recognize(long)
+    assert "withdrawal" in heard.text and heard.alternatives == []
+
+
+class Misheard:
+    """A recognizer whose best guess lost the danger words and whose second kept them."""
+
+    def __init__(self, best, alternatives):
+        self.best, self.others = best, alternatives
+
+    def recognize(self, audio):
+        return Transcript(self.best, "whisper", 0.6, alternatives=list(self.others))
+
+
+@pytest.mark.parametrize("best, others, danger", [
+    ("stay on responsive", ["still unresponsive"], True),
+    ("i took a phone lunch so i can end it all", [], True),  # something taken, with a crisis cue
+    ("stay on responsive", ["stay on response"], False),
+    ("where is the meeting", ["where is the meeting tonight"], False),
+])
+def test_the_loop_says_call_911_when_a_close_hypothesis_is_danger(best, others, danger, domain_model, tmp_path):
+    spotter = DangerSpotter(domain_model, FIXTURE_NLU)
+    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    printed = io.StringIO()
+    quiet = Utterance(Audio(b"\0\0" * 1600), had_speech=True)
+    with FakeRasa() as rasa:
+        session = Session(RasaClient(rasa.url, sender_id="nbest", mode="rest"), speaker, Misheard(best, others), None,
+                          out=printed)
+        session.spotter = spotter
+        assert session.handle(quiet)
+        sent = [m["message"] for m in rasa.received]
+    speaker.close()
+    lines = printed.getvalue().splitlines()
+    assert sent == [best]  # Rasa gets the best guess only
+    assert (lines[0] == phrases.text("danger_heard")) is danger
+    assert OTHER_ANSWER in lines
