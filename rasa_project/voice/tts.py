@@ -259,6 +259,9 @@ class Speaker:
             else:
                 self.synthesizer.synthesize(sentence, path, spoken.rate)
             spoken.files.append(path)
+            if generation != self._generation:  # stop() came while it was being made
+                spoken.interrupted = True
+                return
             if spoken.first_audio_at is None:
                 spoken.first_audio_at = time.monotonic()
                 spoken.first_audio.set()
