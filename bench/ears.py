@@ -103,11 +103,16 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
             "call_911_audio_n": len(latencies), "misses": misses}
 
 
-def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_url: Optional[str]) -> dict:
+def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_url: Optional[str],
+                danger=None) -> dict:
     heard = [recognizer.recognize(read_wav(p)) for p in wavs]
     hyps, seconds = [h.text for h in heard], [h.seconds for h in heard]
     figures = {"wer": bench._wer([t for _, t in said], hyps),
                "recognition_p50_s": percentile(seconds, 0.5), "recognition_p95_s": percentile(seconds, 0.95)}
+    if danger:  # "Call 911 now." said early for an utterance that is no emergency or crisis
+        calm = [(h, t) for h, (i, t) in zip(heard, said) if i not in spotter.call_911_first() and i != "crisis_suicidal"]
+        alarms = [t for h, t in calm if any(danger.words(x).danger for x in [h.text, *h.alternatives] if x)]
+        figures.update(calm_utterances=len(calm), false_alarms=len(alarms), false_alarm_said=alarms)
     if rasa_url:
         predicted = [bench.parse_intent(rasa_url, h) if h else "" for h in hyps]
         right = [p == i for p, (i, _) in zip(predicted, said)]
@@ -139,7 +144,7 @@ def run(rasa_url: Optional[str], sample: int = SAMPLE, compare: bool = False, in
             stem = voice_name.replace(" ", "-")
             wavs = [say(text, work / f"{stem}-{n}.wav") for n, (_, text) in enumerate(said)]
             clips = [(i, t, b, say(t, work / f"{stem}-safety-{n}.wav")) for n, (i, t, b) in enumerate(safety)]
-            per_voice = {name: recognition(r, wavs, said, rasa_url) for name, r in recognizers.items()}
+            per_voice = {name: recognition(r, wavs, said, rasa_url, danger) for name, r in recognizers.items()}
             if rasa_url:
                 per_voice["whisper"]["safety"] = safety_turns(rasa_url, recognizers["whisper"], danger, clips, work)
             result["voices"][voice_name] = per_voice
@@ -152,16 +157,17 @@ def table(result: dict) -> str:
             f"{result['safety_utterances']} held-out safety utterances per voice as whole turns",
             f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB)",
             "",
-            "| voice | recognizer | WER | intent accuracy | safety words first | spotter fired | recognition p50 / p95 s "
-            "| end of speech to Call 911 audio p50 / p95 s |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+            "| voice | recognizer | WER | intent accuracy | safety words first | spotter fired | \"Call 911 now.\" said early "
+            "for no emergency | recognition p50 / p95 s | end of speech to Call 911 audio p50 / p95 s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else "-"  # noqa: E731
     for voice, per in result["voices"].items():
         for name, f in per.items():
             s = f.get("safety") or {}
             first = f"{s['first_ok']}/{s['turns']} ({s['first_ok_pct']:.0f}%)" if s else "-"
             fired = f"{s['spotter_fired']}/{s['call_911_turns']}" if s else "-"
-            rows.append(f"| {voice} | {name} | {f['wer']:.1%} | {fmt(f.get('intent_accuracy'))} | {first} | {fired} | "
+            alarms = f"{f['false_alarms']}/{f['calm_utterances']}" if "false_alarms" in f else "-"
+            rows.append(f"| {voice} | {name} | {f['wer']:.1%} | {fmt(f.get('intent_accuracy'))} | {first} | {fired} | {alarms} | "
                         f"{fmt(f['recognition_p50_s'])} / {fmt(f['recognition_p95_s'])} | "
                         f"{fmt(s.get('call_911_audio_p50_s'))} / {fmt(s.get('call_911_audio_p95_s'))} |")
     return "\n".join(rows)
