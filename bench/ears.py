@@ -63,16 +63,19 @@ def whisper_footprint() -> dict:
 def turn(session_for: Callable[[str], object], wav: Path, n: int) -> Tuple[str, Optional[float], bool]:
     """One whole turn: (first line printed, seconds to the first "Call 911" audio, spotter fired)."""
     session, printed = session_for(f"ears-{time.time_ns()}-{n}")
-    session.handle(Utterance(read_wav(wav), ended_at=time.monotonic()))
+    try:
+        session.handle(Utterance(read_wav(wav), ended_at=time.monotonic()))
+    finally:
+        session.client.close()
     lines = [line for line in printed.getvalue().splitlines() if line]
     latency = session.call_911_latencies[0] if session.call_911_latencies else None
-    first = lines[0] if lines else ""
-    return first, latency, first == phrases.text("danger_heard")  # the spotter's own line comes first
+    return (lines[0] if lines else ""), latency, session.early_from in ("audio", "words")
 
 
 def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, str, Path]], work: Path) -> dict:
-    """Each safety utterance as the loop answers it, through Rasa's REST channel."""
-    from rasa_project.voice.client import RasaClient
+    """Each safety utterance as the loop answers it, through Rasa's callback channel as `make
+    run` uses it (falls back to REST when its port is taken)."""
+    from rasa_project.voice.client import CALLBACK_PORT, RasaClient
     from rasa_project.voice.loop import Session
 
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
@@ -81,7 +84,8 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
 
     def session_for(sender: str):
         printed = io.StringIO()
-        return Session(RasaClient(rasa_url, sender_id=sender, mode="rest"), speaker, recognizer, danger,
+        return Session(RasaClient(rasa_url, sender_id=sender, mode="callback", callback_port=CALLBACK_PORT), speaker,
+                       recognizer, danger,
                        out=printed), printed
 
     first_ok, spotted, latencies, misses = 0, 0, [], []

@@ -37,6 +37,7 @@ class CallbackReceiver:
         self.sender = sender
         self.listener: Optional[Callable[[Message], None]] = None
         self._turn: Optional[List[Message]] = None  # messages of the turn in flight
+        self._turn_listener: Optional[Callable[[Message], None]] = None  # told of each as it comes
         self._lock = threading.Lock()
         self._server: Optional[ThreadingHTTPServer] = None
 
@@ -73,13 +74,13 @@ class CallbackReceiver:
             self._server.server_close()
             self._server = None
 
-    def begin_turn(self) -> None:
+    def begin_turn(self, listener: Optional[Callable[[Message], None]] = None) -> None:
         with self._lock:
-            self._turn = []
+            self._turn, self._turn_listener = [], listener
 
     def end_turn(self) -> List[Message]:
         with self._lock:
-            messages, self._turn = self._turn or [], None
+            messages, self._turn, self._turn_listener = self._turn or [], None, None
             return messages
 
     def _receive(self, message: Message) -> None:
@@ -88,9 +89,13 @@ class CallbackReceiver:
         if str(message.get("recipient_id")) != self.sender:
             return  # another conversation's; not for this person
         with self._lock:
-            if self._turn is not None:
+            in_turn, listener = self._turn is not None, self._turn_listener
+            if in_turn:
                 self._turn.append(message)
-                return
+        if in_turn:
+            if listener:  # Rasa utters "Call 911 now." before the action server is asked
+                listener(message)
+            return
         if self.listener:
             self.listener(message)
 
@@ -135,11 +140,13 @@ class RasaClient:
             self.receiver = None
             return False
 
-    def send(self, text: str) -> List[Message]:
+    def send(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None) -> List[Message]:
+        """The turn's messages. On the callback channel `as_it_comes(message)` is also called
+        for each one the moment Rasa sends it, before the turn ends."""
         # Sent as said: the server's channels clean every way in alike (channels/user_text.py).
         try:
             if self.receiver and self._start_receiver():
-                messages = self._send_callback(text)
+                messages = self._send_callback(text, as_it_comes)
             else:
                 messages = self._post("/webhooks/rest/webhook", text)
             self._failing = False
@@ -150,9 +157,9 @@ class RasaClient:
             self._failing = True
             return local_answer()
 
-    def _send_callback(self, text: str) -> List[Message]:
+    def _send_callback(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None) -> List[Message]:
         receiver = self.receiver
-        receiver.begin_turn()
+        receiver.begin_turn(as_it_comes)
         try:
             self._post("/webhooks/callback/webhook", text)
         except urllib.error.HTTPError as error:

@@ -14,6 +14,7 @@ from rasa_project.voice import commands, mic, phrases, stt, tts, turns
 from rasa_project.voice import spotter as danger_spotter
 from rasa_project.voice.audio import Utterance
 from rasa_project.voice.turns import SpokenOrTyped
+from rasa_project.text import sentences as split_sentences
 
 log = logging.getLogger(__name__)
 CALL_911 = "Call 911"  # an answer sentence starting so is the one the latency figure waits for
@@ -54,15 +55,18 @@ class Session:
     verbose: bool = False
     latencies: List[float] = field(default_factory=list)  # end of speech -> first answer audio, seconds
     call_911_latencies: List[float] = field(default_factory=list)  # end of speech -> first "Call 911" audio
+    early_from: Optional[str] = None  # last turn: who said "Call 911 now." before the answer ("audio", "words", "rasa")
 
     def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
         early, text, unsure, others = None, turn, False, []
+        self.early_from = None
         if isinstance(turn, Utterance):
             spotted = self._spot_meanwhile(turn)  # "Call 911 now." must not wait for Whisper
             text, unsure, others = self._recognize(turn)
             early = spotted()
+            self.early_from = "audio" if early else None
         else:
             text = turn.strip()
         if text is None:
@@ -72,10 +76,21 @@ class Session:
             return True
         if early is None and isinstance(turn, Utterance):
             early = self._spot_words([text] + others)
+            self.early_from = "words" if early else None
         if commands.match(text) == "end":
             self.speaker.stop()
             return False
-        messages = self.client.send(text)
+        said_at_once: List[tts.Spoken] = []
+
+        def at_once(message: Message) -> None:
+            """The first "Call 911" sentence the moment Rasa utters it, not after the whole turn."""
+            words = str(message.get("text") or "")
+            if early is None and not said_at_once and words.startswith(CALL_911):
+                said_at_once.append(self.present({"text": split_sentences(words)[0]}))
+
+        messages = self.client.send(text, at_once)
+        if said_at_once and not early:
+            early, self.early_from = said_at_once[0], "rasa"
         if unsure and not early:
             messages = keep_reminder(messages)
         self.answer(messages, heard_at, early=early)

@@ -32,6 +32,7 @@ class FakeRasa:
         self.fail = fail  # answer 500, like a Rasa server whose action crashed
         self.received: List[Dict] = []  # what the front end sent, in order
         self.got_message = threading.Event()
+        self.between: Optional[threading.Event] = None  # set: the callback turn waits on it after its first message
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,7 +47,9 @@ class FakeRasa:
                     return self._json([dict(m, recipient_id=body["sender"]) for m in answer_for(body["message"])])
                 if self.path == "/webhooks/callback/webhook" and fake.callback_url:
                     fake._record(body)
-                    for message in answer_for(body["message"]):
+                    for n, message in enumerate(answer_for(body["message"])):
+                        if n and fake.between is not None:  # like a slow action server after the first message
+                            fake.between.wait(10)
                         fake.push(body["sender"], message)
                     return self._json("success")
                 self._json({"error": "not found"}, 404)

@@ -69,3 +69,21 @@ def test_callback_mode_falls_back_to_rest_when_the_port_is_taken():
         taken.listen()
         client = RasaClient(rasa.url, mode="callback", callback_port=taken.getsockname()[1])
         assert client.send("someone is not breathing")[0]["text"] == EMERGENCY_ANSWER
+
+
+def test_callback_messages_reach_the_caller_the_moment_rasa_sends_them():
+    """"Call 911 now." is heard while Rasa still works on the rest of the turn (the action server)."""
+    port = free_port()
+    with FakeRasa(callback_url=f"http://127.0.0.1:{port}/bot") as rasa:
+        rasa.between = threading.Event()
+        client = RasaClient(rasa.url, sender_id="kim", mode="callback", callback_port=port)
+        came, first = [], threading.Event()
+        turn = threading.Thread(target=lambda: came.append(client.send("he is not breathing", lambda m: (
+            came.append(m["text"]), first.set()))))
+        turn.start()
+        assert first.wait(5)
+        assert came == [EMERGENCY_ANSWER] and turn.is_alive()  # the turn is still in flight
+        rasa.between.set()
+        turn.join(10)
+        client.close()
+    assert came[1] == "Check if they respond." and [m["text"] for m in came[2]] == [EMERGENCY_ANSWER, "Check if they respond."]
