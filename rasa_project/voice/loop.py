@@ -32,7 +32,9 @@ def parse_args(argv: List[str], rasa_url: str) -> argparse.Namespace:
     p.add_argument("--callback-port", type=int, default=CALLBACK_PORT, help="port of credentials.yml's callback url")
     p.add_argument("--sender", help="conversation id (default: a new one)")
     p.add_argument("--stt", default="whisper", help="whisper (tiny.en), sphinx (domain model, general fallback), sphinx-general, or sr:<engine>")
-    p.add_argument("--no-spotter", action="store_true", help="no fast danger spotter before the recognizer")
+    p.add_argument("--no-spotter", action="store_true", help="no danger rules before Rasa answers")
+    p.add_argument("--spotter-listens", choices=("auto", "yes", "no"), default="auto",
+                   help="also listen with pocketsphinx beside Whisper (auto: with more than 2 CPUs)")
     p.add_argument("--pause", type=float, default=mic.PAUSE_ENDS_UTTERANCE, help="seconds of silence that end an utterance")
     p.add_argument("--model-dir", type=Path, default=stt.build_lm.DEFAULT_OUT, help="domain model folder (build_lm --out)")
     p.add_argument("--nlu", type=Path, default=stt.build_lm.DEFAULT_NLU, help="NLU data the domain model is built from")
@@ -262,4 +264,5 @@ def load_ears(session: Session, args: argparse.Namespace, notice: Callable[[str]
         session.recognizer = stt.create("sphinx", args.model_dir, args.nlu)
         session.recognizer.load()
     if not args.no_spotter:
-        session.spotter = danger_spotter.create(args.model_dir, args.nlu)
+        listens = {"auto": None, "yes": True, "no": False}[args.spotter_listens]
+        session.spotter = danger_spotter.create(args.model_dir, args.nlu, listens)
