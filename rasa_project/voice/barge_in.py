@@ -187,7 +187,9 @@ class BargeIn:
             log.info("voice: stop heard while speaking; the answer was cut short")
             speaker.wait()
         _drain(read, ECHO_TAIL)
-        if stopped:  # the end of the word itself must not become the next utterance
+        # The end of the word itself must not become the next utterance; nor may the rest of a
+        # word begun over the answer's last words: half of a "stop" was once heard as "all right".
+        if stopped or _under_way(read):
             _until_quiet(read)
         return stopped
 
@@ -226,6 +228,17 @@ def _drain(read: Callable[[], bytes], seconds: float) -> None:
     got = 0
     while got < seconds * RATE * WIDTH:
         got += len(read())
+
+
+def _under_way(read: Callable[[], bytes], seconds: float = 0.21) -> bool:
+    """Speech already going on as the answer ends (begun over its last words or its echo)."""
+    detector = SpeechDetector(COMMAND_PAUSE)
+    got = 0
+    while got < seconds * RATE * WIDTH:
+        chunk = read()
+        detector.feed(chunk)
+        got += len(chunk)
+    return detector.in_speech
 
 
 def _until_quiet(read: Callable[[], bytes], limit: float = 3.0) -> None:
