@@ -3,7 +3,6 @@ being played is subtracted from what the microphone hears (the speaker wrote it 
 and what is left, when short and loud enough, goes to a pocketsphinx keyword spotter."""
 from __future__ import annotations
 
-import audioop
 import logging
 import os
 import tempfile
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, Set
 
 from rasa_project.voice import commands
-from rasa_project.voice.audio import RATE, WIDTH, SpeechDetector
+from rasa_project.voice.audio import RATE, WIDTH, Converter, Format, SpeechDetector
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +77,9 @@ def _read_reference(path: Path):
             pcm, rate, width, channels = w.readframes(w.getnframes()), w.getframerate(), w.getsampwidth(), w.getnchannels()
     except (OSError, EOFError, wave.Error):  # still being written, or gone
         return None
-    if channels == 2:
-        pcm = audioop.tomono(pcm, width, 0.5, 0.5)
-    if width != WIDTH:
-        pcm = audioop.lin2lin(pcm, width, WIDTH)
-    if rate != RATE:  # audioop's converter fits PulseAudio's output far better (-27 dB) than a polyphase one did
-        pcm, _ = audioop.ratecv(pcm, WIDTH, 1, rate, RATE, None)
-    return np.frombuffer(pcm, dtype="<i2").astype(float)
+    # audio.Converter resamples with audioop, which fits PulseAudio's output far better (-27 dB)
+    # than a polyphase resampler did.
+    return np.frombuffer(Converter(Format(rate, width, channels))(pcm), dtype="<i2").astype(float)
 
 
 def _aligned(reference, heard):

@@ -8,7 +8,6 @@ low average log probability or a repetitive text, re-decoded with sampling) appl
 """
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from typing import List, Optional
 
@@ -35,6 +34,7 @@ def decode(model, samples, prompt: Optional[str], beam_size: int, hypotheses: in
     """Hypotheses of a faster_whisper.WhisperModel for float32 `samples` (16 kHz), best first."""
     from faster_whisper.audio import pad_or_trim
     from faster_whisper.tokenizer import Tokenizer
+    from faster_whisper.transcribe import get_compression_ratio
 
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
     features = model.feature_extractor(samples)[..., :-1]
@@ -49,10 +49,5 @@ def decode(model, samples, prompt: Optional[str], beam_size: int, hypotheses: in
     for tokens, score in zip(result.sequences_ids, result.scores):
         raw = tokenizer.decode(tokens).strip()
         found.append(Hypothesis(transcripts.normalize(raw), score * len(tokens) / (len(tokens) + 1),
-                                result.no_speech_prob, _compression_ratio(raw)))
+                                result.no_speech_prob, get_compression_ratio(raw)))
     return found
-
-
-def _compression_ratio(text: str) -> float:
-    data = text.encode("utf-8")
-    return len(data) / len(zlib.compress(data)) if data else 0.0
