@@ -79,8 +79,7 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
     from rasa_project.voice.loop import Session
 
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
-    speaker.warm_up()
-    speaker.prepare(phrases.urgent())  # as `make run` does
+    speaker.prepare(phrases.urgent())  # as `make run` does (it loads the engine too)
 
     def session_for(sender: str):
         printed = io.StringIO()
@@ -114,7 +113,9 @@ def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_
     figures = {"wer": bench._wer([t for _, t in said], hyps),
                "recognition_p50_s": percentile(seconds, 0.5), "recognition_p95_s": percentile(seconds, 0.95)}
     if danger:  # "Call 911 now." said early for an utterance that is no emergency or crisis
-        calm = [(h, t) for h, (i, t) in zip(heard, said) if i not in spotter.call_911_first() and i != "crisis_suicidal"]
+        from rasa_project.safety.policy import policy
+
+        calm = [(h, t) for h, (i, t) in zip(heard, said) if i not in policy().intents]
         alarms = [t for h, t in calm if any(danger.words(x).danger for x in [h.text, *h.alternatives] if x)]
         figures.update(calm_utterances=len(calm), false_alarms=len(alarms), false_alarm_said=alarms)
     if rasa_url:

@@ -100,6 +100,8 @@ class Session:
 
     def _spot_meanwhile(self, utterance: Utterance) -> Callable[[], Optional[tts.Spoken]]:
         """Run the spotter beside the recognizer; the returned call waits for its verdict."""
+        if not (self.spotter and self.spotter.listens and utterance.had_speech):
+            return lambda: None  # nothing to listen with: no thread
         said: List[Optional[tts.Spoken]] = [None]
 
         def spot() -> None:
