@@ -168,25 +168,26 @@ class Speaker:
     def speak(self, text: str) -> Spoken:
         return self._put(Spoken(text, self.rate))
 
-    def _put(self, spoken: Spoken, warm_up: bool = False, prepare: bool = False) -> Spoken:
+    def _put(self, spoken: Spoken, kind: str = "say") -> Spoken:
+        """Queue `spoken` for the worker: kind "say", "warm up" or "prepare"."""
         with self._lock:
             if self._thread is None:
                 self.out_dir.mkdir(parents=True, exist_ok=True)
                 self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
                 self._thread.start()
             self._pending += 1
-            self._queue.put((self._generation, spoken, "prepare" if prepare else "warm up" if warm_up else "say"))
+            self._queue.put((self._generation, spoken, kind))
         return spoken
 
     def warm_up(self) -> None:
         """Load the speech engine now (about 0.2 s), not during the first, urgent answer."""
-        self._put(Spoken(""), warm_up=True)
+        self._put(Spoken(""), "warm up")
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Make these texts' sentences now, at the current rate, so an answer that starts with
         one ("Call 911 now.") is heard without waiting for the speech engine."""
         for text in texts:
-            self._put(Spoken(text, self.rate), prepare=True)
+            self._put(Spoken(text, self.rate), "prepare")
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Until everything queued so far has been spoken."""
@@ -277,6 +278,9 @@ def create_speaker(out_dir: Path = Path("var/audio"), voice: str = "en-us", rate
         notice(f"No sound device here: answers are written as WAV files to {out_dir}/ instead.")
     sink = PlayerSink(player) if player else FolderSink()
     speaker = Speaker(Pyttsx3Espeak(voice), sink, out_dir, rate)
-    speaker.warm_up()
-    speaker.prepare(prepare)
+    prepare = list(prepare)
+    if prepare:
+        speaker.prepare(prepare)  # loads the engine too
+    else:
+        speaker.warm_up()
     return speaker
