@@ -67,11 +67,16 @@ def held_out_utterances(
     return chosen, source
 
 
-def parse_intent(rasa_url: str, text: str) -> str:
+def parse(rasa_url: str, text: str) -> dict:
+    """Rasa's /model/parse of `text`: intent, confidence, ranking."""
     body = json.dumps({"text": text}).encode()
     request = urllib.request.Request(f"{rasa_url.rstrip('/')}/model/parse", data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=15) as response:
-        return str((json.loads(response.read()).get("intent") or {}).get("name"))
+        return json.loads(response.read())
+
+
+def parse_intent(rasa_url: str, text: str) -> str:
+    return str((parse(rasa_url, text).get("intent") or {}).get("name"))
 
 
 def _stats(values: Sequence[float]) -> Dict[str, float]:

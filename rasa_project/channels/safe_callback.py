@@ -1,6 +1,7 @@
 """Rasa's callback channel (the voice front end's way in), with the same input cleaning as
 every other channel: the person's words pass through channels/user_text.neutralize here,
-on the server, so no front end has to remember to do it.
+on the server, so no front end has to remember to do it. The recognizer's other hypotheses
+(metadata "hypotheses") are weighed as on the REST channel (channels/hypotheses.py).
 
 credentials.yml:
     rasa_project.channels.safe_callback.SafeCallbackInput:
@@ -8,17 +9,22 @@ credentials.yml:
 """
 from __future__ import annotations
 
-from typing import Optional, Text
+from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.callback import CallbackInput
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from rasa_project.channels import hypotheses
 from rasa_project.channels.safe_rest import FALLBACK_TRIGGER
 from rasa_project.channels.user_text import neutralize
 
 
 class SafeCallbackInput(CallbackInput):
-    """POST {"sender": ..., "message": ...} to /webhooks/callback/webhook; the answers go to `url`."""
+    """POST {"sender": ..., "message": ..., "metadata": {...}} to /webhooks/callback/webhook;
+    the answers go to `url`."""
 
     @classmethod
     def name(cls) -> Text:
@@ -26,3 +32,23 @@ class SafeCallbackInput(CallbackInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         return neutralize(super()._extract_message(req)) or FALLBACK_TRIGGER
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's callback blueprint, with the words chosen among the hypotheses sent."""
+        webhook = Blueprint("safe_callback_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            sender_id = await self._extract_sender(request)
+            text = self._extract_message(request)
+            if text != FALLBACK_TRIGGER:
+                body = request.json if isinstance(request.json, dict) else {}
+                text = await hypotheses.words_to_send(request.app, text, body.get("metadata"))
+            await on_new_message(UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name()))
+            return response.text("success")
+
+        return webhook

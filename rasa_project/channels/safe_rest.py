@@ -4,6 +4,8 @@ What it changes, and why:
 - user words pass through channels/user_text.neutralize: no leading "/" (which
   would skip NLU and the safety net), no control characters, bounded length with the
   danger cues of a long text kept;
+- a speech front end's other hypotheses (metadata "hypotheses") may replace its best
+  transcript when the NLU is surer of one (channels/hypotheses.py);
 - empty or missing text goes to the fallback ("call 911" reminder) instead of NLU;
 - the answer comes after at most `reply_timeout` seconds with what the assistant has
   said so far: "Call 911" comes from the domain before any custom action runs, so a
@@ -25,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_project.channels import hypotheses
 from rasa_project.channels.deadline import TurnLog, run_turn
 from rasa_project.safety.fallbacks import fallback_text
 from rasa_project.channels.user_text import neutralize
@@ -76,8 +79,9 @@ class SafeRestInput(RestInput):
         if not isinstance(body, dict) or not isinstance(body.get("message", ""), (str, type(None))):
             return response.json({"error": 'expected {"sender": "...", "message": "..."}'}, status=400)
         sender = body.get("sender")
-        text = neutralize(body.get("message")) or FALLBACK_TRIGGER
         metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
+        text = neutralize(body.get("message"))
+        text = await hypotheses.words_to_send(request.app, text, metadata) if text else FALLBACK_TRIGGER
         if str(request.args.get("stream", "")).lower() == "true":
             # Streamed messages reach the client as they are said: no timeout needed.
             return response.stream(

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence
 
 from rasa_project.safety.fallbacks import fallback_text
 
@@ -140,15 +140,17 @@ class RasaClient:
             self.receiver = None
             return False
 
-    def send(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None) -> List[Message]:
+    def send(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None,
+             hypotheses: Sequence[str] = ()) -> List[Message]:
         """The turn's messages. On the callback channel `as_it_comes(message)` is also called
-        for each one the moment Rasa sends it, before the turn ends."""
+        for each one the moment Rasa sends it, before the turn ends. `hypotheses`: the
+        recognizer's other close guesses; the server may prefer one (channels/hypotheses.py)."""
         # Sent as said: the server's channels clean every way in alike (channels/user_text.py).
         try:
             if self.receiver and self._start_receiver():
-                messages = self._send_callback(text, as_it_comes)
+                messages = self._send_callback(text, as_it_comes, hypotheses)
             else:
-                messages = self._post("/webhooks/rest/webhook", text)
+                messages = self._post("/webhooks/rest/webhook", text, hypotheses)
             self._failing = False
             return messages
         except Exception as error:  # URLError, HTTPError, timeouts, bad JSON: never leave them silent
@@ -157,26 +159,30 @@ class RasaClient:
             self._failing = True
             return local_answer()
 
-    def _send_callback(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None) -> List[Message]:
+    def _send_callback(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None,
+                       hypotheses: Sequence[str] = ()) -> List[Message]:
         receiver = self.receiver
         receiver.begin_turn(as_it_comes)
         try:
-            self._post("/webhooks/callback/webhook", text)
+            self._post("/webhooks/callback/webhook", text, hypotheses)
         except urllib.error.HTTPError as error:
             if error.code != 404:
                 raise
             log.warning("Rasa has no callback channel (see credentials.yml): using the REST channel")
             receiver.stop()
             self.receiver = None
-            return self._post("/webhooks/rest/webhook", text)
+            return self._post("/webhooks/rest/webhook", text, hypotheses)
         finally:
             # Rasa POSTs each message to the receiver before it answers the webhook, so the
             # turn is complete here.
             messages = receiver.end_turn()
         return messages
 
-    def _post(self, path: str, text: str):
-        body = json.dumps({"sender": self.sender_id, "message": text}).encode("utf-8")
+    def _post(self, path: str, text: str, hypotheses: Sequence[str] = ()):
+        fields = {"sender": self.sender_id, "message": text}
+        if hypotheses:
+            fields["metadata"] = {"hypotheses": list(hypotheses)}
+        body = json.dumps(fields).encode("utf-8")
         request = urllib.request.Request(
             self.base_url + path, data=body, headers={"Content-Type": "application/json"}, method="POST"
         )

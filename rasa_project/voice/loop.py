@@ -62,11 +62,11 @@ class Session:
     def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
-        early, text, unsure, others = None, turn, False, []
+        early, text, unsure, others, choices = None, turn, False, [], []
         self.early_from = None
         if isinstance(turn, Utterance):
             spotted = self._spot_meanwhile(turn)  # "Call 911 now." must not wait for Whisper
-            text, unsure, others = self._recognize(turn)
+            text, unsure, others, choices = self._recognize(turn)
             early = spotted()
             self.early_from = "audio" if early else None
         else:
@@ -90,7 +90,7 @@ class Session:
             if early is None and not said_at_once and words.startswith(CALL_911):
                 said_at_once.append(self.present({"text": split_sentences(words)[0]}))
 
-        messages = self.client.send(text, at_once)
+        messages = self.client.send(text, at_once, hypotheses=choices)
         if said_at_once and not early:
             early, self.early_from = said_at_once[0], "rasa"
         if unsure and not early:
@@ -130,15 +130,16 @@ class Session:
             return None
         return self.present({"text": phrases.text("danger_heard")})
 
-    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool, List[str]]:
+    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool, List[str], List[str]]:
         """The words (None when nothing usable was heard: silence, noise, mumbling), whether
-        the recognizer was unsure of them, and its other close hypotheses."""
+        the recognizer was unsure of them, its close hypotheses for the danger rules, and the
+        wider set Rasa may prefer to the words."""
         if not utterance.had_speech:
-            return None, False, []
+            return None, False, [], []
         transcript = self.recognizer.recognize(utterance.audio)
         if self.verbose:
             print(f"[heard ({transcript.model}, {transcript.seconds:.2f} s)] {transcript.text}", file=sys.stderr)
-        return transcript.text or None, transcript.unsure, list(transcript.alternatives)
+        return transcript.text or None, transcript.unsure, list(transcript.alternatives), list(transcript.choices)
 
     def answer(self, messages: List[Message], heard_at: Optional[float] = None,
                early: Optional[tts.Spoken] = None) -> None:

@@ -19,6 +19,7 @@ class Transcript:
     heard_speech: bool = True  # False: silence, the decoders were not run
     unsure: bool = False  # words kept, but the recognizer doubts them
     alternatives: List[str] = field(default_factory=list)  # other close hypotheses, normalized (danger rules only)
+    choices: List[str] = field(default_factory=list)  # other hypotheses the NLU may prefer to `text` (a wider margin)
 
 
 # Words the recognizer splits or spells its own way, as the training data writes them. Found

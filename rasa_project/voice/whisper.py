@@ -36,6 +36,7 @@ class Settings:
     unsure_avg_logprob: float  # below: words kept, marked unsure
     alternatives: int  # hypotheses kept from the beam besides the best (for the danger rules)
     alternative_margin: float  # kept only within this much of the best's average log probability
+    choice_margin: float  # hypotheses within this much are offered to the NLU, which may prefer one
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> "Settings":
@@ -100,34 +101,37 @@ class WhisperRecognizer:
 
         started = time.perf_counter()
         samples = np.frombuffer(audio.pcm[: len(audio.pcm) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
-        text, logprob, others = self._decode(samples, self.settings.initial_prompt)
+        text, logprob, others, choices = self._decode(samples, self.settings.initial_prompt)
         if text and set(text.split()) <= self._prompt_words:
             # Only words of the prompt: tones and hums come out as "Naloxone," (no_speech_prob
             # as low as 0.18). Without the prompt they come out empty; real speech does not.
             if not self._decode(samples, None)[0]:
-                text, others = "", []
+                text, others, choices = "", [], []
         return transcripts.Transcript(
             text, self.name, confidence=float(np.exp(logprob)), seconds=time.perf_counter() - started,
-            unsure=bool(text) and logprob < self.settings.unsure_avg_logprob, alternatives=others,
+            unsure=bool(text) and logprob < self.settings.unsure_avg_logprob, alternatives=others, choices=choices,
         )
 
     @property
     def _prompt_words(self) -> set:
         return set(transcripts.normalize(self.settings.initial_prompt).split())
 
-    def _decode(self, samples, prompt: Optional[str]) -> Tuple[str, float, List[str]]:
+    def _decode(self, samples, prompt: Optional[str]) -> Tuple[str, float, List[str], List[str]]:
         """Normalized words, the lowest segment's average log probability, and the beam's other
-        hypotheses close to the best (one 30 s window only; longer audio gets none)."""
+        hypotheses close to the best: within alternative_margin (for the danger rules) and within
+        choice_margin (for the NLU). One 30 s window only; longer audio gets none."""
         if len(samples) <= nbest.WINDOW_SAMPLES and self.settings.alternatives:
             found = nbest.decode(self._model, samples, prompt, self.settings.beam_size, 1 + self.settings.alternatives)
             if found and found[0].usable:  # else faster-whisper's own fallbacks (temperature) decide
                 best = found[0]
                 if best.no_speech_prob > self.settings.no_speech_prob and best.avg_logprob < self.settings.min_avg_logprob:
-                    return "", -10.0, []
-                others = [h.text for h in found[1:] if h.text and h.text != best.text
-                          and best.avg_logprob - h.avg_logprob <= self.settings.alternative_margin]
-                return best.text, best.avg_logprob, list(dict.fromkeys(others))
-        return self._transcribe(samples, prompt) + ([],)
+                    return "", -10.0, [], []
+
+                def within(margin: float) -> List[str]:
+                    return list(dict.fromkeys(h.text for h in found[1:] if h.text and h.text != best.text
+                                              and best.avg_logprob - h.avg_logprob <= margin))
+                return best.text, best.avg_logprob, within(self.settings.alternative_margin), within(self.settings.choice_margin)
+        return self._transcribe(samples, prompt) + ([], [])
 
     def _transcribe(self, samples, prompt: Optional[str]) -> Tuple[str, float]:
         s = self.settings

@@ -1,6 +1,7 @@
 """Whisper's close second guesses reach the danger rules: the beam's other hypotheses come with
 each transcript, the first is what faster-whisper's transcribe() gives, and the loop says
-"Call 911 now." when any close hypothesis is danger, though only the best is sent to Rasa."""
+"Call 911 now." when any close hypothesis is danger. Rasa gets the best as the message and a
+wider set as metadata, to choose by its NLU (tests/channels/test_hypotheses.py)."""
 from __future__ import annotations
 
 import io
@@ -38,17 +39,18 @@ def samples(path) -> np.ndarray:
 def test_the_best_hypothesis_is_what_transcribe_gives(whisper, sentence, tmp_path):
     audio = samples(espeak(sentence, tmp_path / "said.wav", voice="en-gb"))
     prompt = whisper.settings.initial_prompt
-    best, _, others = whisper._decode(audio, prompt)
+    best, _, others, choices = whisper._decode(audio, prompt)
     assert best == whisper._transcribe(audio, prompt)[0]
-    assert best and best not in others
+    assert best and best not in others and best not in choices
+    assert set(others) <= set(choices)  # the danger rules' margin is the narrower one
 
 
 def test_close_hypotheses_come_normalized_and_bounded(whisper, tmp_path):
     heard = [whisper.recognize(read_wav(espeak(s, tmp_path / f"{n}.wav", voice="en-gb"))) for n, s in enumerate(SENTENCES)]
     for transcript in heard:
-        assert len(transcript.alternatives) <= whisper.settings.alternatives
-        assert len(set(transcript.alternatives)) == len(transcript.alternatives)
-        for other in transcript.alternatives:
+        assert len(transcript.alternatives) <= len(transcript.choices) <= whisper.settings.alternatives
+        assert len(set(transcript.choices)) == len(transcript.choices)
+        for other in transcript.choices:
             assert other and other == normalize(other) and other != transcript.text
 
 
@@ -56,17 +58,17 @@ def test_audio_longer_than_one_window_is_transcribed_without_alternatives(whispe
     said = read_wav(espeak(SENTENCES[2], tmp_path / "said.wav")).pcm
     long = Audio(said * (1 + int(31 * 32_000 / len(said))))  # over 31 s of speech
     heard = whisper.recognize(long)
-    assert "withdrawal" in heard.text and heard.alternatives == []
+    assert "withdrawal" in heard.text and heard.alternatives == [] and heard.choices == []
 
 
 class Misheard:
     """A recognizer whose best guess lost the danger words and whose second kept them."""
 
-    def __init__(self, best, alternatives):
-        self.best, self.others = best, alternatives
+    def __init__(self, best, alternatives, choices=()):
+        self.best, self.others, self.choices = best, alternatives, choices
 
     def recognize(self, audio):
-        return Transcript(self.best, "whisper", 0.6, alternatives=list(self.others))
+        return Transcript(self.best, "whisper", 0.6, alternatives=list(self.others), choices=list(self.choices))
 
 
 @pytest.mark.parametrize("best, others, danger", [
@@ -76,18 +78,30 @@ class Misheard:
     ("where is the meeting", ["where is the meeting tonight"], False),
 ])
 def test_the_loop_says_call_911_when_a_close_hypothesis_is_danger(best, others, danger, domain_model, tmp_path):
-    spotter = DangerSpotter(domain_model, FIXTURE_NLU)
+    sent, lines = one_turn(Misheard(best, others, choices=others), DangerSpotter(domain_model, FIXTURE_NLU), tmp_path)
+    assert [m["message"] for m in sent] == [best]  # the best guess is the message
+    assert (lines[0] == phrases.text("danger_heard")) is danger
+    assert OTHER_ANSWER in lines
+
+
+def test_rasa_is_offered_the_wider_hypotheses_as_metadata(domain_model, tmp_path):
+    wider = ["where is the meeting tonight", "where is a meeting tonight"]
+    sent, _ = one_turn(Misheard("where is the meting tonight", [], choices=wider), None, tmp_path)
+    assert sent[0]["message"] == "where is the meting tonight"
+    assert sent[0]["metadata"] == {"hypotheses": wider}
+    sent, _ = one_turn(Misheard("where is the meeting tonight", []), None, tmp_path)
+    assert "metadata" not in sent[0]  # nothing else heard, nothing offered
+
+
+def one_turn(recognizer, spotter, tmp_path):
+    """What Rasa received and what was said, for one utterance heard by `recognizer`."""
     speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     printed = io.StringIO()
     quiet = Utterance(Audio(b"\0\0" * 1600), had_speech=True)
     with FakeRasa() as rasa:
-        session = Session(RasaClient(rasa.url, sender_id="nbest", mode="rest"), speaker, Misheard(best, others), None,
-                          out=printed)
+        session = Session(RasaClient(rasa.url, sender_id="nbest", mode="rest"), speaker, recognizer, None, out=printed)
         session.spotter = spotter
         assert session.handle(quiet)
-        sent = [m["message"] for m in rasa.received]
+        sent = list(rasa.received)
     speaker.close()
-    lines = printed.getvalue().splitlines()
-    assert sent == [best]  # Rasa gets the best guess only
-    assert (lines[0] == phrases.text("danger_heard")) is danger
-    assert OTHER_ANSWER in lines
+    return sent, printed.getvalue().splitlines()
