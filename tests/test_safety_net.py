@@ -33,6 +33,7 @@ DANGER = [
     "i can't find a pulse",
     "agonal breathing",
     "her breathing is weird",
+    "she has not taken a single breath",
 ]
 
 
@@ -129,6 +130,9 @@ def test_crisis_beats_the_danger_words_it_contains(matcher, text):
         ("i can't live like this anymore", "crisis_suicidal"),
         ("the world is better without me", "crisis_suicidal"),
         ("this is goodbye for good", "crisis_suicidal"),
+        ("i'm saying my goodbyes for good", "crisis_suicidal"),
+        ("this is the last time you'll hear from me", "crisis_suicidal"),
+        ("that was the last time you heard from me about rehab", None),
         ("i wish i would not wake up", "crisis_suicidal"),
         ("are you ready to go", None),
         ("goodbye for now", None),
