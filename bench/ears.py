@@ -125,7 +125,7 @@ def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_
         async def parsed(text: str) -> dict:
             return bench.parse(rasa_url, text)
 
-        chosen = [asyncio.run(hypotheses.choose(parsed, h.text, h.choices)) if h.text else "" for h in heard]
+        chosen = [asyncio.run(hypotheses.choose(parsed, h.text, h.choices)).text if h.text else "" for h in heard]
         predicted = [bench.parse_intent(rasa_url, c) if c else "" for c in chosen]
         right = [p == i for p, (i, _) in zip(predicted, said)]
         figures["intent_accuracy"] = sum(right) / len(said)

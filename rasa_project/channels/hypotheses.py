@@ -5,15 +5,20 @@ its beam in the message metadata: {"metadata": {"hypotheses": ["...", "..."]}}. 
 parses each and sends on the one whose intent the NLU is surest of. "where is the nearest
 meting" loses to "where is the nearest meeting" when the NLU knows the second far better.
 
-Two rules keep this from touching safety (rasa_project/safety/policy.yml):
+Three rules keep this from touching safety (rasa_project/safety/policy.yml):
 - when the best transcript is a safety intent (an emergency, a crisis), it is kept;
 - a hypothesis that is a safety intent is never chosen over the best: escalating on a
-  second guess is the danger rules' job, with their own narrower margin (voice/whisper.yml).
-The fallback counts as no confidence. Nothing of what was said is logged.
+  second guess is the danger rules' job, with their own narrower margin (voice/whisper.yml);
+- when the NLU could not place the best words (the fallback, whose answer leads with the
+  911 reminder) and a second guess is answered instead, the channel says the reminder
+  first (`Choice.remind`): "my cousin just od'd" heard as "... talked in the bathroom",
+  second guess "... told him that my room", answered as a loved one's question.
+Nothing of what was said is logged.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa_project.channels.user_text import neutralize
@@ -27,6 +32,18 @@ FALLBACK = "nlu_fallback"
 Parse = Callable[[str], Awaitable[Dict[str, Any]]]
 
 
+@dataclass(frozen=True)
+class Choice:
+    text: str  # the words to send on
+    remind: bool = False  # a second guess replaced words the NLU could not place: 911 reminder first
+
+
+def reminder() -> str:
+    from rasa_project.safety.fallbacks import fallback_text
+
+    return fallback_text("voice_second_guess")
+
+
 def offered(metadata: Any, best: str) -> List[str]:
     """The other hypotheses a front end sent, cleaned like the message itself, best left out."""
     found = metadata.get(KEY) if isinstance(metadata, dict) else None
@@ -36,10 +53,10 @@ def offered(metadata: Any, best: str) -> List[str]:
     return [text for text in dict.fromkeys(cleaned) if text and text != best]
 
 
-async def choose(parse: Parse, best: str, others: List[str], safety: Optional[set] = None) -> str:
+async def choose(parse: Parse, best: str, others: List[str], safety: Optional[set] = None) -> Choice:
     """`best`, or the hypothesis among `others` whose intent the NLU is surest of (see above)."""
     if not others:
-        return best
+        return Choice(best)
     if safety is None:
         from rasa_project.safety.policy import policy
 
@@ -47,17 +64,18 @@ async def choose(parse: Parse, best: str, others: List[str], safety: Optional[se
     try:
         chosen, (intent, confidence) = best, _intent(await parse(best))
         if intent in safety:
-            return best
-        surest = 0.0 if intent == FALLBACK else confidence
+            return Choice(best)
+        unplaced = intent == FALLBACK
+        surest = 0.0 if unplaced else confidence
         for n, text in enumerate(others, start=2):
             intent, confidence = _intent(await parse(text))
             if intent not in safety and intent != FALLBACK and confidence > surest:
                 chosen, surest = text, confidence
                 log.debug("hypothesis %d chosen (%s, %.2f)", n, intent, confidence)
-        return chosen
+        return Choice(chosen, remind=unplaced and chosen != best)
     except Exception:  # a parse that fails must not cost the turn: the best goes on
         log.exception("choosing among hypotheses failed: the best goes on")
-        return best
+        return Choice(best)
 
 
 def agent_parse(app: Any) -> Optional[Parse]:
@@ -69,11 +87,11 @@ def agent_parse(app: Any) -> Optional[Parse]:
     return agent.parse_message
 
 
-async def words_to_send(app: Any, best: str, metadata: Any) -> str:
+async def words_to_send(app: Any, best: str, metadata: Any) -> Choice:
     """What a channel hands on as the person's words: `best`, or a hypothesis the NLU prefers."""
     others = offered(metadata, best)
     parse = agent_parse(app) if others else None
-    return await choose(parse, best, others) if parse else best
+    return await choose(parse, best, others) if parse else Choice(best)
 
 
 def _intent(parsed: Dict[str, Any]) -> Tuple[str, float]:

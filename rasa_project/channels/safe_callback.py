@@ -44,11 +44,14 @@ class SafeCallbackInput(CallbackInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             sender_id = await self._extract_sender(request)
-            text = self._extract_message(request)
-            if text != FALLBACK_TRIGGER:
+            choice = hypotheses.Choice(self._extract_message(request))
+            if choice.text != FALLBACK_TRIGGER:
                 body = request.json if isinstance(request.json, dict) else {}
-                text = await hypotheses.words_to_send(request.app, text, body.get("metadata"))
-            await on_new_message(UserMessage(text, self.get_output_channel(), sender_id, input_channel=self.name()))
+                choice = await hypotheses.words_to_send(request.app, choice.text, body.get("metadata"))
+            collector = self.get_output_channel()
+            if choice.remind:  # said (called back) before the answer
+                await collector.send_text_message(sender_id, hypotheses.reminder())
+            await on_new_message(UserMessage(choice.text, collector, sender_id, input_channel=self.name()))
             return response.text("success")
 
         return webhook

@@ -81,14 +81,19 @@ class SafeRestInput(RestInput):
         sender = body.get("sender")
         metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else None
         text = neutralize(body.get("message"))
-        text = await hypotheses.words_to_send(request.app, text, metadata) if text else FALLBACK_TRIGGER
+        choice = await hypotheses.words_to_send(request.app, text, metadata) if text else hypotheses.Choice(FALLBACK_TRIGGER)
         if str(request.args.get("stream", "")).lower() == "true":
-            # Streamed messages reach the client as they are said: no timeout needed.
+            # Streamed messages reach the client as they are said: no timeout needed. A second
+            # guess that needs the reminder in front is not taken here: the fallback says it.
+            text = text if choice.remind else choice.text
             return response.stream(
                 self.stream_response(on_new_message, text, sender, self.name(), metadata),
                 content_type="text/event-stream",
             )
+        text = choice.text
         collector = CollectingOutputChannel()
+        if choice.remind:
+            await collector.send_text_message(sender, hypotheses.reminder())
         message = UserMessage(
             text, collector, None if sender is None else str(sender),
             input_channel=self.name(), metadata=metadata,

@@ -14,15 +14,20 @@ from rasa.utils.endpoints import EndpointConfig
 from conftest import CALL_911, conversation, talk, texts
 from rasa_project.channels import hypotheses
 from rasa_project.channels.safe_callback import SafeCallbackInput
+from rasa_project.voice.client import CallbackReceiver
 
 from .alexa_support import LiveServer
 
-UNSURE = "hey how long does width roll last"  # a mis-hearing of CLEAR the NLU is unsure of
+UNSURE = "how long does the width role last"  # a mis-hearing of CLEAR, placed elsewhere, unsure
 CLEAR = "how long does withdrawal last"
 
 
+UNPLACED = "my cousin just talked in the bathroom"  # the NLU cannot place it: the fallback
+GUESSED = "my cousin just told him that my room"  # a second guess it places, wrongly
+
+
 def choose(agent, best: str, others: List[str]) -> str:
-    return asyncio.run(hypotheses.choose(agent.parse_message, best, others))
+    return asyncio.run(hypotheses.choose(agent.parse_message, best, others)).text
 
 
 def intent(parse, text: str) -> str:
@@ -30,12 +35,23 @@ def intent(parse, text: str) -> str:
 
 
 def test_the_hypothesis_the_nlu_is_surest_of_goes_on(agent, parse):
-    assert intent(parse, UNSURE) != "withdrawal_symptoms" and intent(parse, CLEAR) == "withdrawal_symptoms"
+    unsure, clear = parse(UNSURE)["intent"], parse(CLEAR)["intent"]
+    assert unsure["name"] not in ("withdrawal_symptoms", "nlu_fallback") and clear["name"] == "withdrawal_symptoms"
+    assert unsure["confidence"] < clear["confidence"]  # the case is real for this model
     assert choose(agent, UNSURE, ["hey how long does with all last", CLEAR]) == CLEAR
 
 
 def test_a_clear_best_is_kept_over_vaguer_hypotheses(agent):
     assert choose(agent, CLEAR, [UNSURE, "how long does withdraw last"]) == CLEAR
+
+
+def test_a_second_guess_over_words_the_nlu_could_not_place_comes_with_the_911_reminder(agent, parse):
+    assert intent(parse, UNPLACED) == "nlu_fallback" and intent(parse, GUESSED) != "nlu_fallback"
+    chosen = asyncio.run(hypotheses.choose(agent.parse_message, UNPLACED, [GUESSED]))
+    assert chosen == hypotheses.Choice(GUESSED, remind=True)
+    assert hypotheses.reminder().startswith(CALL_911.split(".")[0])  # "Call 911 now ..."
+    kept = asyncio.run(hypotheses.choose(agent.parse_message, UNSURE, [CLEAR]))
+    assert intent(parse, UNSURE) != "nlu_fallback" and kept == hypotheses.Choice(CLEAR, remind=False)
 
 
 @pytest.mark.parametrize("best, other", [
@@ -55,7 +71,7 @@ def test_a_failing_parse_keeps_the_best():
     async def broken(text):
         raise RuntimeError("model gone")
 
-    assert asyncio.run(hypotheses.choose(broken, "hello", ["help me"], safety=set())) == "hello"
+    assert asyncio.run(hypotheses.choose(broken, "hello", ["help me"], safety=set())) == hypotheses.Choice("hello")
 
 
 @pytest.mark.parametrize("metadata, expected", [
@@ -83,6 +99,11 @@ def test_the_rest_channel_answers_the_chosen_hypothesis(rasa_server):
     assert texts(talk(rasa_server, conversation("hyp"), UNSURE)) != clear
 
 
+def test_the_rest_channel_says_the_911_reminder_before_a_second_guess_answer(rasa_server):
+    said = post(rasa_server, UNPLACED, [GUESSED])
+    assert said[0] == hypotheses.reminder() and said[1:] == texts(talk(rasa_server, conversation("hyp"), GUESSED))
+
+
 def test_the_rest_channel_does_not_enter_an_emergency_on_a_second_guess(rasa_server):
     assert not post(rasa_server, "wear is the near rest mating", ["my friend is not breathing"])[0].startswith(CALL_911)
     assert post(rasa_server, "my friend is not breathing", ["where is the nearest meeting"])[0].startswith(CALL_911)
@@ -105,7 +126,9 @@ class Recorder:
 
 
 def test_the_callback_channel_forwards_the_chosen_hypothesis(agent):
-    channel = SafeCallbackInput(EndpointConfig("http://127.0.0.1:9/bot"))  # nobody is called back
+    receiver = CallbackReceiver("t", port=0)  # the voice front end's own receiver
+    receiver.start()
+    channel = SafeCallbackInput(EndpointConfig(receiver.url))
     recorder = Recorder(agent)
 
     async def send(message, others):
@@ -114,6 +137,15 @@ def test_the_callback_channel_forwards_the_chosen_hypothesis(agent):
             async with server.session.post(server.url, json=body) as reply:
                 assert reply.status == 200
 
-    asyncio.run(send(UNSURE, [CLEAR]))
-    asyncio.run(send("/ ", [CLEAR]))  # nothing left of the words: the fallback, no choosing
-    assert [m.text for m in recorder.messages] == [CLEAR, "/nlu_fallback"]
+    try:
+        receiver.begin_turn()
+        asyncio.run(send(UNSURE, [CLEAR]))
+        asyncio.run(send("/ ", [CLEAR]))  # nothing left of the words: the fallback, no choosing
+        assert receiver.end_turn() == []  # nothing said by the channel itself
+        receiver.begin_turn()
+        asyncio.run(send(UNPLACED, [GUESSED]))
+        said = receiver.end_turn()
+    finally:
+        receiver.stop()
+    assert [m.text for m in recorder.messages] == [CLEAR, "/nlu_fallback", GUESSED]
+    assert [m.get("text") for m in said] == [hypotheses.reminder()]  # called back before the answer
