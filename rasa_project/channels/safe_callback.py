@@ -46,8 +46,7 @@ class SafeCallbackInput(CallbackInput):
             sender_id = await self._extract_sender(request)
             choice = hypotheses.Choice(self._extract_message(request))
             if choice.text != FALLBACK_TRIGGER:
-                body = request.json if isinstance(request.json, dict) else {}
-                choice = await hypotheses.words_to_send(request.app, choice.text, body.get("metadata"))
+                choice = await hypotheses.words_to_send(request.app, choice.text, self.get_metadata(request))
             collector = self.get_output_channel()
             if choice.remind:  # said (called back) before the answer
                 await collector.send_text_message(sender_id, hypotheses.reminder())
