@@ -64,9 +64,8 @@ $(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
 VOICE_INPUTS := $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict \
                 rasa_project/voice/build_lm.py rasa_project/voice/corpus.py \
                 rasa_project/voice/lexicon.py rasa_project/voice/commands.py rasa_project/voice/whisper.yml
-# ... and the Whisper weights (installed from requirements.txt) checked against their pinned hash;
-# the second ear's two parts joined in build/voice/whisper-base/ and checked the same way.
-$(STAMPS)/voice: $(STAMPS)/venv $(VOICE_INPUTS) rasa_project/voice/second_ear.py
+# ... and the Whisper weights (installed from requirements.txt) checked against their pinned hash.
+$(STAMPS)/voice: $(STAMPS)/venv $(VOICE_INPUTS)
 	$(PY) -m rasa_project.voice.build_lm --out build/voice
 	$(PY) -m rasa_project.voice.whisper
 	@touch $@

@@ -1,7 +1,7 @@
 """Per-voice figures for the ears, on held-out sentences (tests/intents/en) spoken by espeak-ng
 (en-us, en-gb) and a neural Piper voice: WER and intent accuracy after recognition on a spread
 of every intent, and EVERY held-out utterance of a safety intent played as a whole turn (danger
-spotter, Whisper, the second ear, Rasa, answer audio): answered with its safety words first, end of speech to
+spotter, Whisper, Rasa, answer audio): answered with its safety words first, end of speech to
 the first "Call 911" audio. Also Whisper's load time and resident memory.
 
   python -m bench.ears --rasa-url URL [--sample N] [--compare] [--json out.json]
@@ -22,11 +22,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 from bench import voice as bench
 from bench.ears_voices import voices
 from rasa_project.channels import hypotheses
-from rasa_project.voice import phrases, second_ear, sinks, spotter, stt, tts
+from rasa_project.voice import phrases, sinks, spotter, stt, tts
 from rasa_project.voice.audio import Utterance, read_wav
-from rasa_project.voice.transcripts import Transcript
 
-WITH_EAR = "whisper + second ear"  # the recognizer row of the product as `make run` hears
 SAMPLE = 120  # utterances per voice for WER and intent accuracy, spread over every intent
 CALL_911 = "Call 911"
 
@@ -49,24 +47,19 @@ def safety_utterances(intents_dir: Path = bench.INTENTS_DIR) -> List[Tuple[str, 
 
 def whisper_footprint() -> dict:
     """Load time and memory of Whisper alone, in a fresh process, after recognizing one spoken
-    sentence; then with the second ear (Whisper base) loaded beside it and hearing it too.
-    VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec."""
+    sentence. VmHWM, not ru_maxrss: the latter keeps the forking parent's peak across exec."""
     code = ("import subprocess, sys, time; t = time.perf_counter(); "
             "from rasa_project.voice.whisper import WhisperRecognizer; "
             "w = WhisperRecognizer(); w.load(); s = time.perf_counter() - t; "
             "from rasa_project.voice.audio import read_wav; "
             "wav = sys.argv[1]; subprocess.run(['espeak-ng', '-w', wav, 'someone is not breathing'], check=True); "
             "w.recognize(read_wav(wav)); "
-            "vm = lambda: {l.split(':')[0]: int(l.split()[1]) / 1024 for l in open('/proc/self/status') if l.startswith('Vm')}; "
-            "one = vm(); t = time.perf_counter(); "
-            "from rasa_project.voice import second_ear; b = second_ear.create(); b.load(); s2 = time.perf_counter() - t; "
-            "b.recognize(read_wav(wav)); two = vm(); "
-            "print(s, one['VmRSS'], one['VmHWM'], s2, two['VmRSS'], two['VmHWM'])")
+            "kb = {l.split(':')[0]: int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('Vm')}; "
+            "print(s, kb['VmRSS'] / 1024, kb['VmHWM'] / 1024)")
     with tempfile.TemporaryDirectory() as tmp:
-        out = [float(x) for x in subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "say.wav")],
-                                                capture_output=True, text=True, check=True).stdout.split()]
-    return {"load_s": out[0], "rss_mb": out[1], "peak_rss_mb": out[2],
-            "second_ear_load_s": out[3], "both_rss_mb": out[4], "both_peak_rss_mb": out[5]}
+        out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "say.wav")], capture_output=True, text=True,
+                             check=True).stdout.split()
+    return {"load_s": float(out[0]), "rss_mb": float(out[1]), "peak_rss_mb": float(out[2])}
 
 
 def turn(session_for: Callable[[str], object], wav: Path, n: int) -> Tuple[str, Optional[float], bool]:
@@ -81,8 +74,7 @@ def turn(session_for: Callable[[str], object], wav: Path, n: int) -> Tuple[str, 
     return (lines[0] if lines else ""), latency, session.early_from in ("audio", "words")
 
 
-def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, str, Path]], work: Path,
-                 ear=None) -> dict:
+def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, str, Path]], work: Path) -> dict:
     """Each safety utterance as the loop answers it, through Rasa's callback channel as `make
     run` uses it (falls back to REST when its port is taken)."""
     from rasa_project.voice.client import CALLBACK_PORT, RasaClient
@@ -94,7 +86,8 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
     def session_for(sender: str):
         printed = io.StringIO()
         return Session(RasaClient(rasa_url, sender_id=sender, mode="callback", callback_port=CALLBACK_PORT), speaker,
-                       recognizer, danger, out=printed, second_ear=ear), printed
+                       recognizer, danger,
+                       out=printed), printed
 
     first_ok, spotted, latencies, misses = 0, 0, [], []
     calls = [c for c in clips if c[2].startswith(CALL_911)]
@@ -115,24 +108,12 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
             "call_911_audio_n": len(latencies), "misses": misses}
 
 
-def recognition(first: List[Transcript], wavs: List[Path], said: List[Tuple[str, str]], rasa_url: Optional[str],
-                danger=None, ear=None) -> dict:
-    """Figures for the words the loop sends on: the first hearing's, or with `ear` (the second
-    ear) both hearings' when the NLU finds the first one calm (voice/second_ear.py)."""
-    async def parsed(text: str) -> dict:
-        return bench.parse(rasa_url, text)
-
-    heard, again = list(first), []
-    if ear and rasa_url:
-        urgency = lambda text: asyncio.run(hypotheses.urgency(parsed, text))  # noqa: E731  (as the channels say it)
-        for n, (h, wav) in enumerate(zip(first, wavs)):
-            heard[n], level = second_ear.hear(h, urgency, lambda level, w=wav: ear.recognize(read_wav(w)))
-            again += [heard[n].seconds - h.seconds] if level != hypotheses.SAFETY else []
+def recognition(recognizer, wavs: List[Path], said: List[Tuple[str, str]], rasa_url: Optional[str],
+                danger=None) -> dict:
+    heard = [recognizer.recognize(read_wav(p)) for p in wavs]
     hyps, seconds = [h.text for h in heard], [h.seconds for h in heard]
     figures = {"wer": bench._wer([t for _, t in said], hyps),
                "recognition_p50_s": percentile(seconds, 0.5), "recognition_p95_s": percentile(seconds, 0.95)}
-    if ear:
-        figures.update(heard_again=len(again), second_ear_p50_s=percentile(again, 0.5), second_ear_p95_s=percentile(again, 0.95))
     if danger:  # "Call 911 now." said early for an utterance that is no emergency or crisis
         from rasa_project.safety.policy import policy
 
@@ -141,6 +122,9 @@ def recognition(first: List[Transcript], wavs: List[Path], said: List[Tuple[str,
         figures.update(calm_utterances=len(calm), false_alarms=len(alarms), false_alarm_said=alarms)
     if rasa_url:
         # The words the server's channels send on: the best, or a wider hypothesis its NLU prefers.
+        async def parsed(text: str) -> dict:
+            return bench.parse(rasa_url, text)
+
         chosen = [asyncio.run(hypotheses.choose(parsed, h.text, h.choices)).text if h.text else "" for h in heard]
         predicted = [bench.parse_intent(rasa_url, c) if c else "" for c in chosen]
         right = [p == i for p, (i, _) in zip(predicted, said)]
@@ -166,8 +150,6 @@ def run(rasa_url: Optional[str], sample: int = SAMPLE, compare: bool = False, in
     recognizers = {name: stt.create(name) for name in names}
     for recognizer in recognizers.values():
         recognizer.load()
-    ear = second_ear.create()
-    ear.load()
     danger = spotter.create()
     result: dict = {"source": source, "utterances": len(said), "safety_utterances": len(safety),
                     "whisper": whisper_footprint(), "voices": {}}
@@ -177,12 +159,9 @@ def run(rasa_url: Optional[str], sample: int = SAMPLE, compare: bool = False, in
             stem = voice_name.replace(" ", "-")
             wavs = [say(text, work / f"{stem}-{n}.wav") for n, (_, text) in enumerate(said)]
             clips = [(i, t, b, say(t, work / f"{stem}-safety-{n}.wav")) for n, (i, t, b) in enumerate(safety)]
-            first = {name: [r.recognize(read_wav(p)) for p in wavs] for name, r in recognizers.items()}
-            per_voice = {name: recognition(first[name], wavs, said, rasa_url, danger) for name in recognizers}
-            # The product: tiny.en, then Whisper base when the first hearing is calm; side by side.
-            per_voice[WITH_EAR] = recognition(first["whisper"], wavs, said, rasa_url, danger, ear)
+            per_voice = {name: recognition(r, wavs, said, rasa_url, danger) for name, r in recognizers.items()}
             if rasa_url:
-                per_voice[WITH_EAR]["safety"] = safety_turns(rasa_url, recognizers["whisper"], danger, clips, work, ear)
+                per_voice["whisper"]["safety"] = safety_turns(rasa_url, recognizers["whisper"], danger, clips, work)
             result["voices"][voice_name] = per_voice
     return result
 
@@ -191,9 +170,7 @@ def table(result: dict) -> str:
     w = result["whisper"]
     rows = [f"{result['utterances']} held-out utterances per voice for WER and intent ({result['source']}); "
             f"{result['safety_utterances']} held-out safety utterances per voice as whole turns",
-            f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB); "
-            f"with the second ear (Whisper base) beside it: base loads in {w['second_ear_load_s']:.2f} s, both "
-            f"{w['both_rss_mb']:.0f} MB resident (peak {w['both_peak_rss_mb']:.0f} MB)",
+            f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB)",
             "",
             "| voice | recognizer | WER | intent accuracy | safety words first | spotter fired | \"Call 911 now.\" said early "
             "for no emergency | recognition p50 / p95 s | end of speech to Call 911 audio p50 / p95 s |",
@@ -208,9 +185,6 @@ def table(result: dict) -> str:
             intent = fmt(f.get("intent_accuracy"))
             if "intent_best_only" in f:
                 intent += f" (best only {f['intent_best_only']:.2f}; other hypothesis sent {f['other_hypothesis_chosen']})"
-            if "heard_again" in f:
-                name += (f" (heard again {f['heard_again']}/{result['utterances']}, "
-                         f"{fmt(f['second_ear_p50_s'])} / {fmt(f['second_ear_p95_s'])} s more)")
             rows.append(f"| {voice} | {name} | {f['wer']:.1%} | {intent} | {first} | {fired} | {alarms} | "
                         f"{fmt(f['recognition_p50_s'])} / {fmt(f['recognition_p95_s'])} | "
                         f"{fmt(s.get('call_911_audio_p50_s'))} / {fmt(s.get('call_911_audio_p95_s'))} |")

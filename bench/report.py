@@ -162,14 +162,12 @@ def markdown(f: Dict, png: str) -> str:
     lines += ["## Voice", ""]
     voice = f.get("voice")
     if isinstance(voice, dict) and "table" in voice:
-        lines += ["From `bench/ears.py`: held-out sentences spoken by each voice, recognized by Whisper tiny.en alone "
-                  "(row \"whisper\") and as `make run` hears them, with the second ear (Whisper base) listening again "
-                  "when the first hearing is calm (row \"whisper + second ear\"), answered by the Rasa server through "
-                  "the voice loop (danger spotter included). \"safety words "
+        lines += ["From `bench/ears.py`: held-out sentences spoken by each voice, recognized by Whisper tiny.en, "
+                  "answered by the Rasa server through the voice loop (danger spotter included). \"safety words "
                   "first\": the first line said starts as the safety policy requires (\"Call 911\", or \"Call or "
                   "text 988\" for crisis_suicidal).", "", voice["table"], ""]
         for name, per in voice.get("voices", {}).items():
-            misses = next((f["safety"].get("misses") or [] for f in per.values() if f.get("safety")), [])
+            misses = (per.get("whisper", {}).get("safety") or {}).get("misses") or []
             lines += [f"- {name}, safety answer not first: " + "; ".join(
                 f"\"{m['said']}\" ({m['intent']}) -> \"{m['first'][:40]}\"" for m in misses)] if misses else []
         lines.append("")

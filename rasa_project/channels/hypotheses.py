@@ -13,10 +13,7 @@ Three rules keep this from touching safety (rasa_project/safety/policy.yml):
   911 reminder) and a second guess is answered instead, the channel says the reminder
   first (`Choice.remind`): "my cousin just od'd" heard as "... talked in the bathroom",
   second guess "... told him that my room", answered as a loved one's question.
-A front end with a slower, better second recognizer asks first how urgent its fast first
-hearing is (POST /webhooks/<channel>/urgency {"message": "..."}): "safety" (send it now),
-"unplaced" (the NLU's fallback: say the 911 reminder now) or "placed" (a calm intent: there is
-time to listen again). See voice/second_ear.py. Nothing of what was said is logged.
+Nothing of what was said is logged.
 """
 from __future__ import annotations
 
@@ -29,9 +26,8 @@ from rasa_project.channels.user_text import neutralize
 log = logging.getLogger(__name__)
 
 KEY = "hypotheses"  # in the message metadata
-MAX_HYPOTHESES = 8  # two recognizers' close guesses (voice/second_ear.py); each costs one parse
+MAX_HYPOTHESES = 4
 FALLBACK = "nlu_fallback"
-SAFETY, UNPLACED, PLACED = "safety", "unplaced", "placed"  # urgency of a first hearing
 
 Parse = Callable[[str], Awaitable[Dict[str, Any]]]
 
@@ -96,37 +92,6 @@ async def words_to_send(app: Any, best: str, metadata: Any) -> Choice:
     others = offered(metadata, best)
     parse = agent_parse(app) if others else None
     return await choose(parse, best, others) if parse else Choice(best)
-
-
-async def urgency(parse: Optional[Parse], text: str, safety: Optional[set] = None) -> str:
-    """SAFETY, UNPLACED or PLACED for the NLU's reading of `text`. Anything in doubt (no words,
-    no model loaded, a parse that fails) is SAFETY: the words then go on at once."""
-    if not text or parse is None:
-        return SAFETY
-    if safety is None:
-        from rasa_project.safety.policy import policy
-
-        safety = set(policy().intents)
-    try:
-        intent, _ = _intent(await parse(text))
-    except Exception:
-        log.exception("urgency: the parse failed")
-        return SAFETY
-    return SAFETY if intent in safety or not intent else UNPLACED if intent == FALLBACK else PLACED
-
-
-def add_urgency_route(webhook: Any) -> None:
-    """POST <webhook>/urgency {"message": "..."} -> {"urgency": SAFETY | UNPLACED | PLACED}."""
-    from sanic import response
-
-    @webhook.route("/urgency", methods=["POST"])
-    async def urgency_of(request: Any) -> Any:
-        try:
-            body = request.json
-        except Exception:  # not JSON
-            body = None
-        text = neutralize(body.get("message")) if isinstance(body, dict) else ""
-        return response.json({"urgency": await urgency(agent_parse(request.app), text)})
 
 
 def _intent(parsed: Dict[str, Any]) -> Tuple[str, float]:

@@ -53,5 +53,4 @@ class SafeCallbackInput(CallbackInput):
             await on_new_message(UserMessage(choice.text, collector, sender_id, input_channel=self.name()))
             return response.text("success")
 
-        hypotheses.add_urgency_route(webhook)
         return webhook

@@ -69,7 +69,6 @@ class SafeRestInput(RestInput):
         async def receive(request: Request) -> Any:
             return await self.handle(request, on_new_message)
 
-        hypotheses.add_urgency_route(webhook)
         return webhook
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:

@@ -15,7 +15,6 @@ from rasa_project.safety.fallbacks import fallback_text
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "http://127.0.0.1:5005"
-URGENCY_TIMEOUT = 2.0  # seconds; a server slower than this gets the first hearing at once
 CALLBACK_PORT = 5034  # must match credentials.yml: callback: url: http://127.0.0.1:5034/bot
 CALLBACK_PATH = "/bot"
 Message = Dict[str, object]
@@ -159,21 +158,6 @@ class RasaClient:
                     "Rasa server at %s did not answer (%s): giving the local safety answer", self.base_url, error)
             self._failing = True
             return local_answer()
-
-    def urgency(self, text: str) -> str:
-        """How urgent the NLU finds `text`: "safety", "unplaced" or "placed" (channels/hypotheses.py).
-        "safety" whenever the server cannot say: then nothing waits for a second hearing."""
-        channel = "callback" if self.receiver else "rest"
-        request = urllib.request.Request(
-            f"{self.base_url}/webhooks/{channel}/urgency", data=json.dumps({"message": text}).encode("utf-8"),
-            headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=min(self.timeout, URGENCY_TIMEOUT)) as response:
-                found = json.loads(response.read() or b"{}").get("urgency")
-        except Exception as error:  # URLError, HTTPError (an older server), timeouts, bad JSON
-            log.info("urgency not known (%s): the first hearing goes on", error)
-            return "safety"
-        return found if found in ("safety", "unplaced", "placed") else "safety"
 
     def _send_callback(self, text: str, as_it_comes: Optional[Callable[[Message], None]] = None,
                        hypotheses: Sequence[str] = ()) -> List[Message]:

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO, Tuple, Union
 
 from rasa_project.voice.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaClient, local_answer
-from rasa_project.voice import commands, mic, phrases, second_ear, stt, tts, turns
+from rasa_project.voice import commands, mic, phrases, stt, tts, turns
 from rasa_project.voice import spotter as danger_spotter
 from rasa_project.voice.audio import Utterance
-from rasa_project.voice.transcripts import Transcript
 from rasa_project.voice.turns import SpokenOrTyped
 from rasa_project.text import sentences as split_sentences
 
@@ -34,7 +33,6 @@ def parse_args(argv: List[str], rasa_url: str) -> argparse.Namespace:
     p.add_argument("--sender", help="conversation id (default: a new one)")
     p.add_argument("--stt", default="whisper", help="whisper (tiny.en), sphinx (domain model, general fallback), sphinx-general, or sr:<engine>")
     p.add_argument("--no-spotter", action="store_true", help="no danger rules before Rasa answers")
-    p.add_argument("--no-second-ear", action="store_true", help="Whisper tiny.en alone: no second hearing by Whisper base")
     p.add_argument("--spotter-listens", choices=("auto", "yes", "no"), default="auto",
                    help="also listen with pocketsphinx beside Whisper (auto: with more than 2 CPUs)")
     p.add_argument("--pause", type=float, default=mic.PAUSE_ENDS_UTTERANCE, help="seconds of silence that end an utterance")
@@ -55,29 +53,22 @@ class Session:
     speaker: tts.Speaker
     recognizer: Optional[stt.Recognizer] = None
     spotter: Optional[danger_spotter.DangerSpotter] = None  # a fast first listen for danger signs
-    second_ear: Optional[stt.Recognizer] = None  # listens again when the first hearing is calm (voice/second_ear.py)
     out: Optional[TextIO] = None  # None: whatever sys.stdout is at the time
     verbose: bool = False
     latencies: List[float] = field(default_factory=list)  # end of speech -> first answer audio, seconds
     call_911_latencies: List[float] = field(default_factory=list)  # end of speech -> first "Call 911" audio
-    early_from: Optional[str] = None  # last turn: who said "Call 911" before the answer ("audio", "words", "rasa", "reminder")
+    early_from: Optional[str] = None  # last turn: who said "Call 911 now." before the answer ("audio", "words", "rasa")
 
     def handle(self, turn: SpokenOrTyped) -> bool:
         """Answer one turn; False when the person asked to end."""
         heard_at = turn.ended_at if isinstance(turn, Utterance) else None
-        early, heard = None, None
+        early, text, unsure, others, choices = None, turn, False, [], []
         self.early_from = None
         if isinstance(turn, Utterance):
             spotted = self._spot_meanwhile(turn)  # "Call 911 now." must not wait for Whisper
-            heard = self._recognize(turn)
+            text, unsure, others, choices = self._recognize(turn)
             early = spotted()
             self.early_from = "audio" if early else None
-            if heard and early is None:
-                early = self._spot_words([heard.text] + heard.alternatives)
-                self.early_from = "words" if early else None
-                if early is None and self.second_ear and not commands.match(heard.text):
-                    heard, early = self._listen_again(turn, heard)
-            text = heard.text if heard else None
         else:
             text = turn.strip()
         if text is None:
@@ -85,6 +76,9 @@ class Session:
             return True
         if not text:
             return True
+        if early is None and isinstance(turn, Utterance):
+            early = self._spot_words([text] + others)
+            self.early_from = "words" if early else None
         if commands.match(text) == "end":
             self.speaker.stop()
             return False
@@ -96,10 +90,10 @@ class Session:
             if early is None and not said_at_once and words.startswith(CALL_911):
                 said_at_once.append(self.present({"text": split_sentences(words)[0]}))
 
-        messages = self.client.send(text, at_once, hypotheses=heard.choices if heard else ())
+        messages = self.client.send(text, at_once, hypotheses=choices)
         if said_at_once and not early:
             early, self.early_from = said_at_once[0], "rasa"
-        if heard and heard.unsure and not early:
+        if unsure and not early:
             messages = keep_reminder(messages)
         self.answer(messages, heard_at, early=early)
         return True
@@ -136,37 +130,16 @@ class Session:
             return None
         return self.present({"text": phrases.text("danger_heard")})
 
-    def _listen_again(self, utterance: Utterance, first: Transcript) -> Tuple[Transcript, Optional[tts.Spoken]]:
-        """The second ear (voice/second_ear.py): the 911 reminder first when the NLU cannot place
-        the first hearing, the danger rules on the second, both hearings' words to Rasa."""
-        early: Optional[tts.Spoken] = None
-
-        def again(urgency: str) -> Transcript:
-            nonlocal early
-            if urgency == second_ear.UNPLACED:  # as the fallback would: the reminder, now
-                early, self.early_from = self.present({"text": phrases.text("call_911_reminder")}), "reminder"
-            try:
-                return self._recognize_with(self.second_ear, utterance)
-            except Exception:  # the first hearing still goes on
-                log.exception("voice: the second ear failed")
-                return Transcript("")
-
-        heard, _ = second_ear.hear(first, self.client.urgency, again)
-        if early is None:
-            early = self._spot_words([heard.text] + heard.alternatives)
-            self.early_from = "words" if early else None
-        return heard, early
-
-    def _recognize(self, utterance: Utterance) -> Optional[Transcript]:
-        """What was heard; None when nothing usable was (silence, noise, mumbling)."""
-        transcript = self._recognize_with(self.recognizer, utterance) if utterance.had_speech else None
-        return transcript if transcript and transcript.text else None
-
-    def _recognize_with(self, recognizer: stt.Recognizer, utterance: Utterance) -> Transcript:
-        transcript = recognizer.recognize(utterance.audio)
+    def _recognize(self, utterance: Utterance) -> Tuple[Optional[str], bool, List[str], List[str]]:
+        """The words (None when nothing usable was heard: silence, noise, mumbling), whether
+        the recognizer was unsure of them, its close hypotheses for the danger rules, and the
+        wider set Rasa may prefer to the words."""
+        if not utterance.had_speech:
+            return None, False, [], []
+        transcript = self.recognizer.recognize(utterance.audio)
         if self.verbose:
             print(f"[heard ({transcript.model}, {transcript.seconds:.2f} s)] {transcript.text}", file=sys.stderr)
-        return transcript
+        return transcript.text or None, transcript.unsure, list(transcript.alternatives), list(transcript.choices)
 
     def answer(self, messages: List[Message], heard_at: Optional[float] = None,
                early: Optional[tts.Spoken] = None) -> None:
@@ -283,7 +256,7 @@ def run(session: Session, args: argparse.Namespace, notice: Callable[[str], None
 
 
 def load_ears(session: Session, args: argparse.Namespace, notice: Callable[[str], None]) -> None:
-    """The recognizer (pocketsphinx when the Whisper model is missing), the second ear and the danger spotter."""
+    """The recognizer (pocketsphinx when the Whisper model is missing) and the danger spotter."""
     from rasa_project.voice.whisper import ModelMissing
 
     try:
@@ -293,8 +266,6 @@ def load_ears(session: Session, args: argparse.Namespace, notice: Callable[[str]
         notice(f"{error}. Using pocketsphinx meanwhile.")
         session.recognizer = stt.create("sphinx", args.model_dir, args.nlu)
         session.recognizer.load()
-    if args.stt == "whisper" and getattr(session.recognizer, "name", "") == "whisper" and not args.no_second_ear:
-        session.second_ear = second_ear.load(notice)
     if not args.no_spotter:
         listens = {"auto": None, "yes": True, "no": False}[args.spotter_listens]
         session.spotter = danger_spotter.create(args.model_dir, args.nlu, listens)

@@ -7,7 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
 import yaml
 
@@ -75,19 +75,18 @@ class WhisperRecognizer:
     """faster-whisper on the CPU, int8. The speech check runs first: Whisper, with a prompt,
     finds words in silence and noise."""
 
-    def __init__(self, settings: Optional[Settings] = None, threads: int = 2,
-                 folder: Optional[Callable[[], Path]] = None, name: str = "whisper"):
+    name = "whisper"
+
+    def __init__(self, settings: Optional[Settings] = None, threads: int = 2):
         self.settings = settings or Settings.load()
         self.threads = threads
-        self.name = name
-        self._folder = folder or (lambda: model_dir(self.settings))  # raises ModelMissing
         self._model = None
         self.load_seconds = 0.0
 
     def load(self) -> None:
         if self._model is None:
             started = time.perf_counter()
-            folder = self._folder()
+            folder = model_dir(self.settings)
             from faster_whisper import WhisperModel
 
             self._model = WhisperModel(str(folder), device="cpu", compute_type=self.settings.compute_type,
@@ -145,19 +144,14 @@ class WhisperRecognizer:
                 min((seg.avg_logprob for seg in kept), default=-10.0))
 
 def main() -> int:
-    """`python -m rasa_project.voice.whisper`: check the installed weights, tiny.en's and the
-    second ear's (joined from its parts when needed); make setup runs it."""
-    from rasa_project.voice import second_ear
-
+    """`python -m rasa_project.voice.whisper`: check the installed weights (make setup runs it)."""
     settings = Settings.load()
     try:
-        folders = {f"{settings.package} {settings.version}": model_dir(settings),
-                   f"{second_ear.Settings.load().model} (second ear)": second_ear.model_folder()}
+        folder = model_dir(settings)
     except ModelMissing as error:
         print(f"error: {error}")
         return 1
-    for name, folder in folders.items():
-        print(f"Whisper {name}: {folder / 'model.bin'} matches its pinned SHA-256")
+    print(f"Whisper {settings.package} {settings.version}: {folder / 'model.bin'} matches its pinned SHA-256")
     return 0
 
 

@@ -33,7 +33,6 @@ class FakeRasa:
         self.received: List[Dict] = []  # what the front end sent, in order
         self.got_message = threading.Event()
         self.between: Optional[threading.Event] = None  # set: the callback turn waits on it after its first message
-        self.urgency: Optional[str] = None  # what /webhooks/*/urgency says of calm words (None: no such route, 404)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,9 +42,6 @@ class FakeRasa:
                     return self._json({"text": body["text"], "intent": {"name": intent_for(body["text"]), "confidence": 0.9}})
                 if fake.fail:
                     return self._json({"error": "boom"}, 500)
-                if self.path.endswith("/urgency") and fake.urgency:
-                    calm = intent_for(body["message"]) != "overdose_emergency"
-                    return self._json({"urgency": fake.urgency if calm else "safety"})
                 if self.path == "/webhooks/rest/webhook":
                     fake._record(body)
                     return self._json([dict(m, recipient_id=body["sender"]) for m in answer_for(body["message"])])

@@ -44,15 +44,11 @@ def test_ears_bench_plays_every_safety_utterance_as_a_whole_turn(tmp_path):
     intents = write_intents(tmp_path / "intents")
     with FakeRasa() as rasa:
         result = ears.run(rasa.url, sample=3, intents_dir=intents, only=["espeak en-us"])
-    alone, figures = result["voices"]["espeak en-us"]["whisper"], result["voices"]["espeak en-us"][ears.WITH_EAR]
+    figures = result["voices"]["espeak en-us"]["whisper"]
     assert result["utterances"] == 3 and result["safety_utterances"] == 2
-    assert alone["wer"] < 0.4 and alone["intent_accuracy"] == 1.0  # one word wrong of 12 is 0.08
-    assert figures["wer"] < 0.4 and figures["intent_accuracy"] == 1.0
-    # The fake server's NLU finds no emergency in calm sentences: they are heard again.
-    assert figures["heard_again"] >= 1 and figures["second_ear_p50_s"] > 0 and "heard_again" not in alone
+    assert figures["wer"] < 0.4 and figures["intent_accuracy"] == 1.0  # one word wrong of 12 is 0.08
     safety = figures["safety"]
     assert safety["turns"] == 2 and safety["first_ok"] == 2 and not safety["misses"]
     assert safety["call_911_audio_n"] == 2 and 0 < safety["call_911_audio_p95_s"] < 3.0
     assert 0 < result["whisper"]["load_s"] and 50 < result["whisper"]["rss_mb"] < 1000
-    assert 0 < result["whisper"]["second_ear_load_s"] and result["whisper"]["rss_mb"] < result["whisper"]["both_rss_mb"] < 1500
-    assert "| espeak en-us | whisper |" in ears.table(result) and "| espeak en-us | whisper + second ear (heard again" in ears.table(result)
+    assert "| espeak en-us | whisper |" in ears.table(result)
