@@ -22,6 +22,21 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: fl
         time.sleep(every)  # polling interval of a condition, not a fixed wait
 
 
+def wait_while_progressing(condition: Callable[[], bool], progress: Callable[[], object], stall: float,
+                           what: str, every: float = 0.05) -> None:
+    """Until `condition`, failing only when `progress()` (say, the files written so far) has not
+    changed for `stall` seconds: real-time playback on a loaded machine takes as long as it takes,
+    but a stuck one still fails."""
+    seen, since = progress(), time.monotonic()
+    while not condition():
+        now = progress()
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif time.monotonic() - since > stall:
+            raise TimeoutError(f"nothing new for {stall} s while waiting for {what}; last: {seen}")
+        time.sleep(every)  # polling interval of a condition, not a fixed wait
+
+
 @dataclass
 class VirtualMic:
     env: Dict[str, str]  # give this to every process that should hear or speak through it
