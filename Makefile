@@ -61,7 +61,7 @@ $(MODEL): $(STAMPS)/venv $(TRAINING_INPUTS)
 	$(RASA) train --quiet --fixed-model-name assistant --out models
 
 # The speech recognizer's domain language model, built from the same NLU data.
-VOICE_INPUTS := $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/voice/pronunciations.dict \
+VOICE_INPUTS := $(shell find data/nlu -name '*.yml' 2>/dev/null) rasa_project/nlu/pronunciations.dict \
                 rasa_project/voice/build_lm.py rasa_project/voice/corpus.py \
                 rasa_project/voice/lexicon.py rasa_project/voice/commands.py rasa_project/voice/whisper.yml
 # ... and the Whisper weights (installed from requirements.txt) checked against their pinned hash.

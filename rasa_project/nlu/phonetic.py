@@ -2,7 +2,7 @@
 
 A recognizer's mistakes sound like what was said ("lend it oil" for "end it all"); letters and
 words do not see that, phonemes do. Pronunciations: the project's curated file, then the CMU
-dictionary in pocketsphinx's wheel (rasa_project/voice/lexicon.py); a word in neither adds no
+dictionary in pocketsphinx's wheel (pronunciations.py); a word in neither adds no
 phonemes. The vocabulary of n-grams is learnt from the training data and stored with the model.
 """
 from __future__ import annotations
@@ -23,16 +23,16 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from rasa_project.nlu import pronunciations
+
 VOCABULARY = "phoneme_ngrams.json"
 
 
 @lru_cache(maxsize=1)
 def _pronunciations() -> Dict[str, List[str]]:
     """word -> ARPAbet phonemes of its first pronunciation, curated before CMU (read once)."""
-    from rasa_project.voice import lexicon
-
-    words = {w: p[0].split() for w, p in lexicon.read_dict(lexicon.cmu_dict_path()).items()}
-    words.update({w: p[0].split() for w, p in lexicon.read_dict(lexicon.CURATED_FILE).items()})
+    words = {w: p[0].split() for w, p in pronunciations.read_dict(pronunciations.cmu_dict_path()).items()}
+    words.update({w: p[0].split() for w, p in pronunciations.read_dict(pronunciations.CURATED_FILE).items()})
     return words
 
 

@@ -88,7 +88,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report = build(args.out, args.nlu)
     print(f"{report.out_dir}: {report.sentences} sentences, {report.words} words")
     for word, phones in report.guessed.items():
-        print(f"  guessed by espeak-ng (add to rasa_project/voice/pronunciations.dict if wrong): {word} {phones}")
+        print(f"  guessed by espeak-ng (add to rasa_project/nlu/pronunciations.dict if wrong): {word} {phones}")
     for line in report.dropped:
         print(f"  dropped (no pronunciation): {line}", file=sys.stderr)
     return 0

@@ -1,4 +1,5 @@
-"""Pronunciations for recognizer words: curated file, then CMU dictionary, then espeak-ng guesses."""
+"""Pronunciations for recognizer words: curated file, then CMU dictionary (both read by
+rasa_project/nlu/pronunciations.py), then espeak-ng guesses."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
-CURATED_FILE = Path(__file__).with_name("pronunciations.dict")
+from rasa_project.nlu.pronunciations import CURATED_FILE, cmu_dict_path, read_dict  # noqa: F401  (build_lm, tests)
 
 # espeak-ng's en-us phoneme mnemonics (`espeak-ng -x --sep=_`) -> CMU ARPAbet.
 _ESPEAK_TO_ARPABET: Dict[str, Tuple[str, ...]] = {
@@ -25,20 +26,6 @@ _ESPEAK_TO_ARPABET: Dict[str, Tuple[str, ...]] = {
     "aI": ("AY",), "aU": ("AW",), "eI": ("EY",), "oU": ("OW",), "OI": ("OY",),
     "aI@": ("AY", "ER"), "aU@": ("AW", "ER"), "aI3": ("AY", "ER"), "aU3": ("AW", "ER"),
 }
-_ENTRY = re.compile(r"^(\S+?)(?:\(\d+\))?\s+(.+)$")
-
-
-def read_dict(path: Path) -> Dict[str, List[str]]:
-    """word -> pronunciations, from a CMU-format file (';;' comments, 'word(2)' variants)."""
-    entries: Dict[str, List[str]] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        match = _ENTRY.match(line.strip())
-        if match and not line.startswith(";;"):
-            phones = match.group(2).split("#")[0].strip()
-            entries.setdefault(match.group(1).lower(), []).append(phones)
-    return entries
-
-
 def espeak_guess(word: str, voice: str = "en-us") -> Optional[str]:
     """ARPAbet for a word, from espeak-ng's letter-to-sound rules; None if a phoneme is unknown."""
     out = subprocess.run(
@@ -55,12 +42,6 @@ def espeak_guess(word: str, voice: str = "en-us") -> Optional[str]:
             if not phones or phones[-1] != phone:  # "nar-anon": A@ then r, one R
                 phones.append(phone)
     return " ".join(phones) or None
-
-
-def cmu_dict_path() -> Path:
-    from pocketsphinx import get_model_path  # imported here: no model lookup at import time
-
-    return Path(get_model_path("en-us")) / "cmudict-en-us.dict"
 
 
 @dataclass

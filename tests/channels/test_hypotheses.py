@@ -18,7 +18,7 @@ from rasa_project.voice.client import CallbackReceiver
 
 from .alexa_support import LiveServer
 
-UNSURE = "how long does the width role last"  # a mis-hearing of CLEAR, placed elsewhere, unsure
+UNSURE = "how long does the widow last"  # a mis-hearing of CLEAR, placed elsewhere, unsure
 CLEAR = "how long does withdrawal last"
 
 
