@@ -15,25 +15,22 @@ SINK = "vmic"
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout} s for {what}")
-        time.sleep(every)  # polling interval of a condition, not a fixed wait
+    wait_while_progressing(condition, lambda: None, timeout, what, every)
 
 
 def wait_while_progressing(condition: Callable[[], bool], progress: Callable[[], object], stall: float,
                            what: str, every: float = 0.05) -> None:
     """Until `condition`, failing only when `progress()` (say, the files written so far) has not
     changed for `stall` seconds: real-time playback on a loaded machine takes as long as it takes,
-    but a stuck one still fails."""
+    but a stuck one still fails. With no progress to watch, `stall` is the whole bound."""
     seen, since = progress(), time.monotonic()
     while not condition():
         now = progress()
         if now != seen:
             seen, since = now, time.monotonic()
         elif time.monotonic() - since > stall:
-            raise TimeoutError(f"nothing new for {stall} s while waiting for {what}; last: {seen}")
+            last = "" if seen is None else f" (nothing new; last: {seen})"
+            raise TimeoutError(f"waited {stall} s for {what}{last}")
         time.sleep(every)  # polling interval of a condition, not a fixed wait
 
 
