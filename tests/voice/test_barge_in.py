@@ -94,7 +94,10 @@ def test_a_long_answer_with_stop_in_its_sentences_is_played_to_the_end(
             session.type(text)
         # Two long answers play in real time (about 60 s here when idle, over 180 s once under a
         # loaded fresh-clone `make test`): wait while sentences keep coming, not for a fixed total.
-        answered(tmp_path, 3, "both long answers to be played")
+        try:
+            answered(tmp_path, 3, "both long answers to be played")
+        except TimeoutError as error:  # what the assistant said of itself, for whoever reads the failure
+            raise TimeoutError(f"{error}; its log: {list(iter_queue(session.err))}") from None
         assert [len(answer_files(tmp_path, turn)) for turn in (1, 2)] == [PARTS, PARTS]
         played(virtual_mic)
         assert session.process.poll() is None
