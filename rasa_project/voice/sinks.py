@@ -2,12 +2,16 @@
 else the files stay in their folder."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import threading
+import wave
 from pathlib import Path
 from typing import List, Optional, Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Sink(Protocol):
@@ -28,23 +32,43 @@ class FolderSink:
         pass
 
 
-class PlayerSink:
-    """Plays through a command-line player (aplay, paplay or sox's play)."""
+PLAYER_SLACK = 10.0  # seconds a player may take beyond the file's own length (start-up, a busy sound server)
+UNKNOWN_LENGTH = 120.0  # the bound when the file's length cannot be read
 
-    def __init__(self, command: List[str]):
+
+class PlayerSink:
+    """Plays through a command-line player (aplay, paplay or sox's play). A player that hangs (a
+    stalled sound server) is stopped once it has run PLAYER_SLACK past the file's length, so the
+    next sentence, and the next turn, still come."""
+
+    def __init__(self, command: List[str], slack: float = PLAYER_SLACK):
         self.command = command
+        self.slack = slack
         self._process: Optional[subprocess.Popen] = None
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
         with self._lock:
             self._process = subprocess.Popen(self.command + [str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self._process.wait()
+        try:
+            self._process.wait(timeout=_seconds(path) + self.slack)
+        except subprocess.TimeoutExpired:
+            log.warning("the audio player hung on %s: stopped it", path.name)
+            self._process.kill()
+            self._process.wait()
 
     def interrupt(self) -> None:
         with self._lock:
             if self._process and self._process.poll() is None:
                 self._process.terminate()
+
+
+def _seconds(path: Path) -> float:
+    try:
+        with wave.open(str(path), "rb") as f:
+            return f.getnframes() / float(f.getframerate())
+    except (OSError, EOFError, wave.Error, ZeroDivisionError):
+        return UNKNOWN_LENGTH
 
 
 def find_player() -> Optional[List[str]]:
