@@ -54,9 +54,9 @@ class EchoCanceller:
         """Take in the answer files written since the last look."""
         for name in self._names():
             if name not in self._seen:
-                self._seen.add(name)
                 reference = _read_reference(self.folder / name)
-                if reference is not None:
+                if reference is not None and len(reference):  # else not written yet: next step
+                    self._seen.add(name)
                     self._references = (self._references + [reference])[-REFERENCES:]
 
     def cancel(self, heard):

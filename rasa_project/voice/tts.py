@@ -253,12 +253,7 @@ class Speaker:
             if generation != self._generation:
                 spoken.interrupted = True
                 return
-            path = self.out_dir / f"{self._session}-{self._count:04d}-{part:02d}.wav"
-            ready = self._ready.get((sentence, spoken.rate))
-            if ready and ready.is_file():
-                shutil.copyfile(ready, path)
-            else:
-                self.synthesizer.synthesize(sentence, path, spoken.rate)
+            path = self._make(sentence, spoken.rate, self.out_dir / f"{self._session}-{self._count:04d}-{part:02d}.wav")
             spoken.files.append(path)
             if generation != self._generation:  # stop() came while it was being made
                 spoken.interrupted = True
@@ -267,6 +262,19 @@ class Speaker:
                 spoken.first_audio_at = time.monotonic()
                 spoken.first_audio.set()
             self.sink.play(path)
+
+    def _make(self, sentence: str, rate: int, path: Path) -> Path:
+        """The sentence's audio at `path`, which appears whole: it is made under a hidden name and
+        renamed. Barge-in reads each new file in the folder as the answer to cancel, and a file
+        read half-written left a sentence uncancelled (its closing "stop" stopped the answer)."""
+        partial = path.with_name(f".partial-{path.stem}")
+        ready = self._ready.get((sentence, rate))
+        if ready and ready.is_file():
+            shutil.copyfile(ready, partial)
+        else:
+            partial = Path(self.synthesizer.synthesize(sentence, partial, rate))
+        os.replace(partial, path)
+        return path
 
 
 def create_speaker(out_dir: Path = Path("var/audio"), voice: str = "en-us", rate: int = DEFAULT_RATE, notice=print,

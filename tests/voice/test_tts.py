@@ -182,3 +182,33 @@ def test_every_emergency_answer_starts_with_a_sentence_made_in_advance():
             assert sentences(render(response["text"]))[0] in ready, intent
             checked += 1
     assert checked >= 2
+
+
+class WatchingSynthesizer:
+    """The real espeak-ng engine; after making each sentence, and before it is handed back, it
+    looks at what someone watching the folder (barge-in's echo canceller) would see there."""
+
+    def __init__(self, folder: Path):
+        self.engine, self.folder, self.seen = tts.Pyttsx3Espeak(), folder, []
+
+    def synthesize(self, text, path, rate):
+        made = self.engine.synthesize(text, path, rate)
+        self.seen.append(sorted(p.name for p in self.folder.glob("*.wav") if not p.name.startswith(".")))
+        return made
+
+
+def test_a_sentence_file_appears_in_the_folder_only_when_it_is_whole(tmp_path):
+    folder = tmp_path / "audio"
+    synthesizer = WatchingSynthesizer(folder)
+    speaker = tts.Speaker(synthesizer, sinks.FolderSink(), folder)
+    try:
+        answer = speaker.speak(ANSWERS[0])
+        assert speaker.wait(30)
+    finally:
+        speaker.close()
+    names = [p.name for p in answer.files]
+    assert len(names) == len(sentences(render(ANSWERS[0]))) > 1
+    # While sentence k was being written, only the k - 1 before it were there to be read.
+    assert synthesizer.seen == [names[:k] for k in range(len(names))]
+    assert sorted(p.name for p in folder.iterdir()) == names, "no partial files are left behind"
+    assert all(read_wav(p).seconds > 0.5 for p in answer.files)
