@@ -75,6 +75,8 @@ def _read_reference(path: Path):
     try:
         with wave.open(str(path)) as w:
             pcm, rate, width, channels = w.readframes(w.getnframes()), w.getframerate(), w.getsampwidth(), w.getnchannels()
+            if len(pcm) < w.getnframes() * width * channels:  # its header is written, not all its audio
+                return None
     except (OSError, EOFError, wave.Error):  # still being written, or gone
         return None
     # audio.Converter resamples with audioop, which fits PulseAudio's output far better (-27 dB)

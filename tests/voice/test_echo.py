@@ -35,7 +35,8 @@ def test_the_sentence_being_played_is_cancelled_to_its_last_word(tmp_path):
 
 
 def test_a_file_first_seen_half_written_is_read_once_it_is_whole(tmp_path):
-    """Seen with only its header (nothing to cancel yet), then written: it is still cancelled."""
+    """Seen with only its header, torn, then with its first two thirds: its last word, "stop",
+    is still cancelled once the file is whole."""
     canceller = barge_in.EchoCanceller(tmp_path)
     path = tmp_path / "s-0001-08.wav"
     with wave.open(str(path), "wb") as w:
@@ -43,7 +44,11 @@ def test_a_file_first_seen_half_written_is_read_once_it_is_whole(tmp_path):
     canceller.refresh()
     path.write_bytes(b"RIFF\x00")  # torn: not a WAV file yet
     canceller.refresh()
-    espeak(SENTENCE, path)
+    (tmp_path / "made").mkdir()  # out of the canceller's sight
+    whole = espeak(SENTENCE, tmp_path / "made" / "whole.wav").read_bytes()
+    path.write_bytes(whole[: len(whole) * 2 // 3])  # its header says how long it will be
+    canceller.refresh()
+    path.write_bytes(whole)
     canceller.refresh()
     heard = heard_over_the_speaker(path)
     assert rms(canceller.cancel(heard)) < 0.05 * rms(heard)
