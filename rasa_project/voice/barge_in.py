@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import time
 import wave
@@ -24,6 +25,7 @@ MIN_RESIDUAL_RMS = 150  # and under this the person said nothing either
 COMMAND_PAUSE = 0.3  # seconds of quiet after a word: the command has ended
 MAX_COMMAND = 1.5  # seconds: anything longer is a sentence, not a command, and is ignored
 ECHO_TAIL = 0.3  # seconds still read and dropped after the answer ends: it is still in the buffers
+OWN_WORD = 1.5  # seconds after one of its own sentences with an end command in it: a stop heard is that echo
 THRESHOLD = 1e-25  # keyword threshold: alone it heard 87 of 87 "stop"s said over answers (README)
 PAD = bytes(int(0.3 * RATE) * WIDTH)
 
@@ -114,6 +116,7 @@ class StopSpotter:
 
     def __init__(self, threshold: float = THRESHOLD):
         self.threshold = threshold
+        self.ends = frozenset(phrase.split()[0] for phrase in commands.END)
         self._decoder = None
 
     def load(self) -> None:
@@ -121,7 +124,7 @@ class StopSpotter:
             from pocketsphinx import Decoder
 
             decoder = Decoder(lm=None, dither=True, loglevel="FATAL")
-            words = sorted({phrase.split()[0] for phrase in commands.END})
+            words = sorted(self.ends)
             with tempfile.NamedTemporaryFile("w", suffix=".kws", delete=False) as listing:
                 listing.writelines(f"{word} /{self.threshold:g}/\n" for word in words)
             try:
@@ -131,11 +134,10 @@ class StopSpotter:
             choices = [w for w in dict.fromkeys(words + OTHER_WORDS) if decoder.lookup_word(w)]
             decoder.add_jsgf_string("choice", f"#JSGF V1.0;\ngrammar choice;\npublic <said> = {' | '.join(choices)};\n")
             self._decoder = decoder
-            self._ends = set(words)
 
     def heard_stop(self, pcm: bytes) -> bool:
         self.load()
-        return bool(self._decode("keyword", pcm)) and self._decode("choice", pcm) in self._ends
+        return bool(self._decode("keyword", pcm)) and self._decode("choice", pcm) in self.ends
 
     def _decode(self, search: str, pcm: bytes) -> str:
         d = self._decoder
@@ -177,7 +179,7 @@ class BargeIn:
             hop = []
             burst = command.feed(*_residual(left, heard[-len(left):]))
             if burst and self.spotter.heard_stop(burst):
-                stopped = True
+                stopped = not self._its_own_word(speaker)
         if stopped:
             self.heard += 1
             speaker.stop()
@@ -189,6 +191,17 @@ class BargeIn:
         if stopped or _under_way(read):
             _until_quiet(read)
         return stopped
+
+    def _its_own_word(self, speaker) -> bool:
+        """The answer itself says an end command ("until it tells you to stop"): had the
+        subtraction missed that word, the assistant would stop itself mid-CPR. A person's stop
+        said over such a sentence is missed too; the next sentence hears it."""
+        said = getattr(speaker, "said_lately", lambda seconds: [])(OWN_WORD)
+        own = any(word.startswith(end) for sentence in said for word in re.findall(r"[a-z']+", sentence.lower())
+                  for end in self.spotter.ends)
+        if own:
+            log.info("voice: stop heard over its own sentence that says it; not taken as the person's")
+        return own
 
 
 def _residual(left, heard):

@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 import wave
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Protocol, Tuple
@@ -159,6 +160,7 @@ class Speaker:
         self._lock = threading.Lock()
         self._pending = 0  # answers queued or being spoken
         self._ready: Dict[Tuple[str, int], Path] = {}  # (sentence, rate) -> audio made in advance (prepare)
+        self._played: deque = deque(maxlen=3)  # [sentence, when its playing ended or None] (said_lately)
 
     @property
     def speaking(self) -> bool:
@@ -188,6 +190,12 @@ class Speaker:
         one ("Call 911 now.") is heard without waiting for the speech engine."""
         for text in texts:
             self._put(Spoken(text, self.rate), "prepare")
+
+    def said_lately(self, seconds: float) -> List[str]:
+        """The sentences playing now or ended less than `seconds` ago: barge-in does not take the
+        assistant's own "stop" for the person's."""
+        now = time.monotonic()
+        return [sentence for sentence, ended in list(self._played) if ended is None or now - ended < seconds]
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Until everything queued so far has been spoken."""
@@ -261,7 +269,12 @@ class Speaker:
             if spoken.first_audio_at is None:
                 spoken.first_audio_at = time.monotonic()
                 spoken.first_audio.set()
-            self.sink.play(path)
+            playing = [sentence, None]
+            self._played.append(playing)
+            try:
+                self.sink.play(path)
+            finally:
+                playing[1] = time.monotonic()
 
     def _make(self, sentence: str, rate: int, path: Path) -> Path:
         """The sentence's audio at `path`, which appears whole: it is made under a hidden name and

@@ -1,14 +1,18 @@
-"""Barge-in's echo canceller on real speech: the answer's own sentence files, delayed and scaled
-as the sound server's loopback plays them back, are taken out of what the microphone hears."""
+"""Barge-in and the assistant's own voice, on real speech: the answer's own sentence files,
+delayed and scaled as the sound server's loopback plays them back, are taken out of what the
+microphone hears, and a "stop" the answer itself says never stops it."""
 from __future__ import annotations
 
+import threading
 import wave
 
 import numpy
+import pytest
 
-from rasa_project.voice import barge_in
-from rasa_project.voice.audio import RATE
+from rasa_project.voice import barge_in, tts
+from rasa_project.voice.audio import RATE, WIDTH, Audio, read_wav
 
+from . import pulse_support
 from .voice_support import espeak
 
 SENTENCE = "Keep pushing on their chest until it tells you to stop."  # ends on an end command
@@ -52,3 +56,46 @@ def test_a_file_first_seen_half_written_is_read_once_it_is_whole(tmp_path):
     canceller.refresh()
     heard = heard_over_the_speaker(path)
     assert rms(canceller.cancel(heard)) < 0.05 * rms(heard)
+
+
+class ClockSink:
+    """Plays nothing and takes as long as the file lasts, like a player; stop() ends it early."""
+
+    def __init__(self):
+        self._interrupted = threading.Event()
+
+    def play(self, path) -> None:
+        self._interrupted.wait(tts.wav_seconds(path))
+
+    def interrupt(self) -> None:
+        self._interrupted.set()
+
+
+def over_the_answer(stop: Audio):
+    """The microphone: a second of quiet, the word, then quiet, in 30 ms reads."""
+    stream = bytes(RATE * WIDTH) + stop.pcm
+    chunk = int(0.03 * RATE) * WIDTH
+    for start in range(0, len(stream), chunk):
+        yield stream[start : start + chunk].ljust(chunk, b"\0")
+    while True:
+        yield bytes(chunk)
+
+
+@pytest.mark.parametrize("sentence, cut_short", [
+    ("Stay with them until help arrives.", True),  # the person's stop: heard
+    (SENTENCE, False),  # the same stop while the answer itself says it: its own echo
+])
+def test_a_stop_the_subtraction_left_over_is_not_taken_while_its_own_sentence_says_it(tmp_path, sentence, cut_short):
+    """The echo canceller sees no files here (the worst case: it missed one), so the word "stop"
+    reaches the spotter whole either way; only what the assistant is saying differs."""
+    stop = read_wav(espeak("stop", tmp_path / "stop.wav"))
+    (tmp_path / "unseen").mkdir()
+    listener = barge_in.BargeIn(tmp_path / "unseen")
+    speaker = tts.Speaker(tts.EspeakCli(), ClockSink(), tmp_path / "audio")  # pyttsx3 keeps one engine per process
+    try:
+        speaker.speak(sentence)
+        pulse_support.wait_for(lambda: speaker.said_lately(0), 30, "the sentence to start playing")
+        assert listener.listen(over_the_answer(stop).__next__, speaker) is cut_short
+    finally:
+        speaker.stop()
+        speaker.close()
