@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from conftest import conversation, free_port
+from waiting import wait_for
 from rasa_project import stack
 from rasa_project.content.library import default_library
 from rasa_project.scale import KEEPER, ScaleSet, _binary
@@ -43,17 +44,6 @@ def turn(url: str, sender: str, text: str, devices: AllConversations) -> list:
 def held(server) -> int:
     with urllib.request.urlopen(server.url + "/webhooks/reminders/", timeout=5) as reply:
         return json.loads(reply.read())["held"]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = condition()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)  # polling interval while waiting on the condition
 
 
 @pytest.fixture(scope="module")

@@ -6,32 +6,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Dict, List
+
+from waiting import wait_for, wait_while_progressing  # noqa: F401  (the voice tests use both from here)
 
 SINK = "vmic"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.05) -> None:
-    wait_while_progressing(condition, lambda: None, timeout, what, every)
-
-
-def wait_while_progressing(condition: Callable[[], bool], progress: Callable[[], object], stall: float,
-                           what: str, every: float = 0.05) -> None:
-    """Until `condition`, failing only when `progress()` (say, the files written so far) has not
-    changed for `stall` seconds: real-time playback on a loaded machine takes as long as it takes,
-    but a stuck one still fails. With no progress to watch, `stall` is the whole bound."""
-    seen, since = progress(), time.monotonic()
-    while not condition():
-        now = progress()
-        if now != seen:
-            seen, since = now, time.monotonic()
-        elif time.monotonic() - since > stall:
-            last = "" if seen is None else f" (nothing new; last: {seen})"
-            raise TimeoutError(f"waited {stall} s for {what}{last}")
-        time.sleep(every)  # polling interval of a condition, not a fixed wait
 
 
 @dataclass
