@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
 
-from waiting import wait_for, wait_while_progressing  # noqa: F401  (the voice tests use both from here)
+from waiting import wait_for
 
 SINK = "vmic"
 

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from rasa_project.voice.speech_text import render, sentences
+from waiting import wait_for, wait_while_progressing
 
 from . import fake_rasa, pulse_support
 from .test_microphone import Front, iter_queue, played, virtual_mic  # noqa: F401  (virtual_mic: a fixture)
@@ -47,8 +48,7 @@ def written(tmp_path) -> list:
 def answered(tmp_path, turn: int, what: str, stall: float = 60) -> None:
     """Until the `turn`th answer starts: the one before it has been played or cut short. Fails
     when no new sentence is written for `stall` s (each one is written as the last is played)."""
-    pulse_support.wait_while_progressing(lambda: answer_files(tmp_path, turn), lambda: written(tmp_path),
-                                         stall, what)
+    wait_while_progressing(lambda: answer_files(tmp_path, turn), lambda: written(tmp_path), stall, what)
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_stop_said_over_a_long_answer_cuts_it_short_and_the_session_goes_on(
     with fake_rasa.FakeRasa() as rasa:
         session = front(rasa.url)
         session.type("read me the long answer")
-        pulse_support.wait_for(lambda: len(answer_files(tmp_path, 1)) >= 2, 30, "the second sentence of the answer")
+        wait_for(lambda: len(answer_files(tmp_path, 1)) >= 2, 30, "the second sentence of the answer")
         say_over_the_answer(session, virtual_mic, stop)
         session.type("what is naloxone")  # the session is alive and answers the next turn
         answered(tmp_path, 2, "the answer to the next turn")

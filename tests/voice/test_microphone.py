@@ -10,6 +10,7 @@ import sys
 import threading
 
 import pytest
+from waiting import wait_for
 
 from . import pulse_support
 from .fake_rasa import FakeRasa
@@ -64,7 +65,7 @@ def test_spoken_question_is_heard_answered_and_not_heard_back(virtual_mic, domai
         assert "Call 911" in front.line(front.out, "Call 911", 30)
         played(virtual_mic)
         front.type("how long does withdrawal last")  # typing works beside the microphone
-        pulse_support.wait_for(lambda: len(rasa.received) >= 2, 30, "the typed line")
+        wait_for(lambda: len(rasa.received) >= 2, 30, "the typed line")
         played(virtual_mic)
         for _ in range(3):  # "stop", spoken, ends the session
             virtual_mic.play(stop)
@@ -84,8 +85,8 @@ def test_spoken_question_is_heard_answered_and_not_heard_back(virtual_mic, domai
 
 def played(mic: pulse_support.VirtualMic) -> None:
     """Until the answer has been played into the sink the microphone listens to."""
-    pulse_support.wait_for(lambda: mic.playing() > 0, 30, "the answer to start playing")
-    pulse_support.wait_for(lambda: mic.playing() == 0, 60, "the answer to finish playing")
+    wait_for(lambda: mic.playing() > 0, 30, "the answer to start playing")
+    wait_for(lambda: mic.playing() == 0, 60, "the answer to finish playing")
 
 
 def iter_queue(lines: "queue.Queue[str]"):
