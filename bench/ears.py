@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 from bench import voice as bench
 from bench.ears_voices import voices
 from rasa_project.channels import hypotheses
-from rasa_project.voice import phrases, sinks, spotter, stt, tts
+from rasa_project.voice import phrases, sinks, spotter, stt, synth, tts
 from rasa_project.voice.audio import Utterance, read_wav
 
 SAMPLE = 120  # utterances per voice for WER and intent accuracy, spread over every intent
@@ -80,7 +80,7 @@ def safety_turns(rasa_url: str, recognizer, danger, clips: List[Tuple[str, str, 
     from rasa_project.voice.client import CALLBACK_PORT, RasaClient
     from rasa_project.voice.loop import Session
 
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
     speaker.prepare(phrases.urgent())  # as `make run` does (it loads the engine too)
 
     def session_for(sender: str):

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 
 from rasa_project.nlu import intent_tests as held_out
-from rasa_project.voice import build_lm, corpus, sinks, tts
+from rasa_project.voice import build_lm, corpus, sinks, synth, tts
 from rasa_project.voice.audio import read_wav
 from rasa_project.voice.stt import SphinxRecognizer
 
@@ -97,16 +97,16 @@ def _wer(refs: List[str], hyps: List[str]) -> float:
 
 
 def tts_first_audio(work: Path) -> Dict[str, float]:
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "tts")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), work / "tts")
     speaker.warm_up()
     speaker.wait()
     seconds = []
     for text in ANSWERS * 3:
         started = time.monotonic()
         spoken = speaker.speak(text)
-        spoken.first_audio.wait(tts.SYNTH_TIMEOUT)
+        spoken.first_audio.wait(synth.SYNTH_TIMEOUT)
         seconds.append(spoken.first_audio_at - started)
-        spoken.done.wait(tts.SYNTH_TIMEOUT)
+        spoken.done.wait(synth.SYNTH_TIMEOUT)
     speaker.close()
     return _stats(seconds)
 
@@ -121,7 +121,7 @@ def answer_latency(rasa_url: str, recognizer, samples: List[Sample], work: Path)
     chosen = [(n, s) for n, s in enumerate(samples) if s.first_words]
     if not chosen:
         return None
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), work / "answers")
     speaker.warm_up()
     started_right = 0
     latencies = []

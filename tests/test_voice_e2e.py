@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rasa_project.voice import loop
-from rasa_project.voice.tts import wav_seconds
+from rasa_project.voice.audio import wav_seconds
 from voice.voice_support import espeak, sox
 
 pytestmark = pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 import audioop
 import struct
 import time
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Tuple, Union
@@ -183,6 +184,12 @@ def read_wav(source: Union[str, Path, BinaryIO]) -> Audio:
     for chunks in wav_chunks(source):
         return Audio(b"".join(chunks))
     raise ValueError("empty WAV stream")
+
+
+def wav_seconds(path: Union[str, Path]) -> float:
+    """A WAV file's length from its header (wave.Error, EOFError or OSError when unreadable)."""
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
 
 
 def has_speech(audio: Audio) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator, List, Optional, TextIO, Tuple, Union
 
 from rasa_project.voice.client import DEFAULT_URL, CALLBACK_PORT, Message, RasaClient, local_answer
-from rasa_project.voice import commands, mic, phrases, stt, tts, turns
+from rasa_project.voice import commands, mic, phrases, stt, synth, tts, turns
 from rasa_project.voice import spotter as danger_spotter
 from rasa_project.voice.audio import Utterance
 from rasa_project.voice.turns import SpokenOrTyped
@@ -160,13 +160,13 @@ class Session:
 
     def _measure(self, spoken: List[tts.Spoken], heard_at: float) -> None:
         first = spoken[0]
-        first.first_audio.wait(tts.SYNTH_TIMEOUT)
+        first.first_audio.wait(synth.SYNTH_TIMEOUT)
         if first.first_audio_at:
             self.latencies.append(first.first_audio_at - heard_at)
             if self.verbose:
                 print(f"[answer audio {self.latencies[-1]:.2f} s after the end of speech]", file=sys.stderr)
         call = next((s for s in spoken if s.text.startswith(CALL_911)), None)
-        if call and call.first_audio.wait(tts.SYNTH_TIMEOUT) and call.first_audio_at:
+        if call and call.first_audio.wait(synth.SYNTH_TIMEOUT) and call.first_audio_at:
             self.call_911_latencies.append(call.first_audio_at - heard_at)
 
     def present(self, message: Message) -> Optional[tts.Spoken]:

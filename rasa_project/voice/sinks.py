@@ -11,6 +11,8 @@ import wave
 from pathlib import Path
 from typing import List, Optional, Protocol
 
+from rasa_project.voice.audio import wav_seconds
+
 log = logging.getLogger(__name__)
 
 
@@ -65,8 +67,7 @@ class PlayerSink:
 
 def _seconds(path: Path) -> float:
     try:
-        with wave.open(str(path), "rb") as f:
-            return f.getnframes() / float(f.getframerate())
+        return wav_seconds(path)
     except (OSError, EOFError, wave.Error, ZeroDivisionError):
         return UNKNOWN_LENGTH
 

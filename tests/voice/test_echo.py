@@ -9,10 +9,10 @@ import wave
 import numpy
 import pytest
 
-from rasa_project.voice import barge_in, tts
-from rasa_project.voice.audio import RATE, WIDTH, Audio, read_wav
+from rasa_project.voice import barge_in, synth, tts
+from rasa_project.voice.audio import RATE, WIDTH, Audio, read_wav, wav_seconds
+from waiting import wait_for
 
-from . import pulse_support
 from .voice_support import espeak
 
 SENTENCE = "Keep pushing on their chest until it tells you to stop."  # ends on an end command
@@ -65,7 +65,7 @@ class ClockSink:
         self._interrupted = threading.Event()
 
     def play(self, path) -> None:
-        self._interrupted.wait(tts.wav_seconds(path))
+        self._interrupted.wait(wav_seconds(path))
 
     def interrupt(self) -> None:
         self._interrupted.set()
@@ -92,10 +92,10 @@ def test_a_stop_the_subtraction_left_over_is_not_taken_while_its_own_sentence_sa
     (tmp_path / "unseen").mkdir()
     listener = barge_in.BargeIn(tmp_path / "unseen")
     listener.load()  # as barge_in.create does, before anything is said
-    speaker = tts.Speaker(tts.EspeakCli(), ClockSink(), tmp_path / "audio")  # pyttsx3 keeps one engine per process
+    speaker = tts.Speaker(synth.EspeakCli(), ClockSink(), tmp_path / "audio")  # pyttsx3 keeps one engine per process
     try:
         speaker.speak(sentence)
-        pulse_support.wait_for(lambda: speaker.said_lately(0), 30, "the sentence to start playing")
+        wait_for(lambda: speaker.said_lately(0), 30, "the sentence to start playing")
         assert listener.listen(over_the_answer(stop).__next__, speaker) is cut_short
     finally:
         speaker.stop()

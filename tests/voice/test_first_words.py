@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from rasa_project.voice import sinks, tts
+from rasa_project.voice import sinks, synth, tts
 from rasa_project.voice.audio import Audio, Utterance
 from rasa_project.voice.client import RasaClient
 from rasa_project.voice.loop import Session
@@ -42,7 +42,7 @@ class Heard:
 
 
 def session(rasa, port, words, tmp_path):
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     client = RasaClient(rasa.url, sender_id="first-words", mode="callback", callback_port=port)
     return Session(client, speaker, Heard(words), None, out=Printed())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rasa_project.voice.client import RasaClient
-from rasa_project.voice import sinks, tts
+from rasa_project.voice import sinks, synth, tts
 from rasa_project.voice.audio import Utterance, read_wav
 from rasa_project.voice.loop import Session, main
 from rasa_project.voice.speech_text import render, sentences
@@ -148,7 +148,7 @@ def test_unprompted_reminder_is_printed_and_spoken(domain_model, tmp_path):
 @pytest.mark.parametrize("said, rates", [("slower", [132]), ("can you go slower", [132]), ("faster", [206])])
 def test_the_assistants_answer_owns_the_speech_rate(tmp_path, said, rates):
     """The rate has one owner: Rasa's answer carries speech_rate and the front end applies it once."""
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     with FakeRasa() as rasa:
         session = Session(RasaClient(rasa.url, mode="rest"), speaker, out=io.StringIO())
         session.handle(said)
@@ -157,7 +157,7 @@ def test_the_assistants_answer_owns_the_speech_rate(tmp_path, said, rates):
 
 
 def test_buttons_are_read_as_choices(tmp_path):
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     printed = io.StringIO()
     session = Session(RasaClient("http://127.0.0.1:9"), speaker, out=printed)
     spoken = session.present({"text": "Is the person breathing?", "buttons": [{"title": "Yes"}, {"title": "No"}]})

@@ -9,7 +9,7 @@ import io
 import numpy as np
 import pytest
 
-from rasa_project.voice import phrases, sinks, tts
+from rasa_project.voice import phrases, sinks, synth, tts
 from rasa_project.voice.audio import Audio, Utterance, read_wav
 from rasa_project.voice.client import RasaClient
 from rasa_project.voice.loop import Session
@@ -95,7 +95,7 @@ def test_rasa_is_offered_the_wider_hypotheses_as_metadata(domain_model, tmp_path
 
 def one_turn(recognizer, spotter, tmp_path):
     """What Rasa received and what was said, for one utterance heard by `recognizer`."""
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     printed = io.StringIO()
     quiet = Utterance(Audio(b"\0\0" * 1600), had_speech=True)
     with FakeRasa() as rasa:

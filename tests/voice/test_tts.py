@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rasa_project.voice import build_lm, phrases, sinks, tts
-from rasa_project.voice.audio import read_wav
+from rasa_project.voice import build_lm, phrases, sinks, synth, tts
+from rasa_project.voice.audio import read_wav, wav_seconds
 from rasa_project.voice.speech_text import render, sentences
 from rasa_project.voice.stt import SphinxRecognizer
 
@@ -19,23 +19,23 @@ ANSWERS = [
 
 
 def cli_seconds(text: str, rate: int, tmp_path: Path) -> float:
-    return tts.wav_seconds(tts.EspeakCli().synthesize(text, tmp_path / f"cli-{rate}.wav", rate))
+    return wav_seconds(synth.EspeakCli().synthesize(text, tmp_path / f"cli-{rate}.wav", rate))
 
 
 @pytest.fixture
 def speaker(tmp_path):
-    s = tts.Speaker(tts.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
+    s = tts.Speaker(synth.Pyttsx3Espeak(), sinks.FolderSink(), tmp_path / "audio")
     yield s
     s.close()
 
 
 def test_pyttsx3_takes_every_rate_change(tmp_path):
     """The pyttsx3 traps (early return, dropped rates) are handled without the fallback."""
-    engine = tts.Pyttsx3Espeak()
+    engine = synth.Pyttsx3Espeak()
     text = "Give naloxone if you have it."
     for rate in (165, 132, 165, 250, 100, 121, 200):
         out = engine.synthesize(text, tmp_path / "answer.wav", rate)  # same name: stale files must not count
-        assert tts.wav_seconds(out) == pytest.approx(cli_seconds(text, rate, tmp_path), rel=0.03), rate
+        assert wav_seconds(out) == pytest.approx(cli_seconds(text, rate, tmp_path), rel=0.03), rate
     assert engine.fallbacks == 0
 
 
@@ -48,7 +48,7 @@ def test_rate_changes_really_change_duration(speaker):
     speaker.faster()
     fast = speaker.speak(text)
     assert speaker.wait(30)
-    seconds = [tts.wav_seconds(s.files[0]) for s in (normal, slow, fast)]
+    seconds = [wav_seconds(s.files[0]) for s in (normal, slow, fast)]
     assert seconds[1] > seconds[0] * 1.15
     assert seconds[2] < seconds[0] * 0.9
 
@@ -63,7 +63,7 @@ def test_answers_are_spoken_completely_once_in_order(speaker, tmp_path):
         parts = sentences(render(answer))
         assert len(s.files) == len(parts)
         for part, path in zip(parts, s.files):
-            assert tts.wav_seconds(path) == pytest.approx(cli_seconds(part, speaker.rate, tmp_path), rel=0.03)
+            assert wav_seconds(path) == pytest.approx(cli_seconds(part, speaker.rate, tmp_path), rel=0.03)
 
 
 def test_answer_audio_says_the_answer(speaker, tmp_path):
@@ -85,7 +85,7 @@ def test_phone_numbers_are_spoken_digit_by_digit(speaker, tmp_path):
     spoken = speaker.speak("The helpline is 1-800-662-4357.")
     assert speaker.wait(30)
     expected = cli_seconds("The helpline is 1 8 0 0, 6 6 2, 4 3 5 7.", speaker.rate, tmp_path)
-    assert tts.wav_seconds(spoken.files[0]) == pytest.approx(expected, rel=0.03)
+    assert wav_seconds(spoken.files[0]) == pytest.approx(expected, rel=0.03)
 
 
 class HeldSink:
@@ -105,7 +105,7 @@ class HeldSink:
 
 def test_stop_interrupts_speech_and_drops_what_was_queued(tmp_path):
     sink = HeldSink()
-    speaker = tts.Speaker(tts.Pyttsx3Espeak(), sink, tmp_path / "audio")
+    speaker = tts.Speaker(synth.Pyttsx3Espeak(), sink, tmp_path / "audio")
     spoken = [speaker.speak(a) for a in ANSWERS]
     assert sink.playing.wait(30)
     speaker.stop()
@@ -132,7 +132,7 @@ class CountingSynthesizer:
     """The real espeak-ng engine, counting the sentences it is asked to make."""
 
     def __init__(self):
-        self.engine, self.made = tts.Pyttsx3Espeak(), []
+        self.engine, self.made = synth.Pyttsx3Espeak(), []
 
     def synthesize(self, text, path, rate):
         self.made.append(text)
@@ -189,7 +189,7 @@ class WatchingSynthesizer:
     looks at what someone watching the folder (barge-in's echo canceller) would see there."""
 
     def __init__(self, folder: Path):
-        self.engine, self.folder, self.seen = tts.Pyttsx3Espeak(), folder, []
+        self.engine, self.folder, self.seen = synth.Pyttsx3Espeak(), folder, []
 
     def synthesize(self, text, path, rate):
         made = self.engine.synthesize(text, path, rate)
