@@ -30,11 +30,9 @@ VOCABULARY = "phoneme_ngrams.json"
 
 @lru_cache(maxsize=1)
 def _pronunciations() -> Dict[str, str]:
-    """word -> its first pronunciation, curated before CMU (read once). Kept as one string per
+    """word -> its first pronunciation (pronunciations.known, read once). Kept as one string per
     word, split when looked up: lists of phonemes for 126,000 words took 80 MB, strings 42 MB."""
-    words = {w: p[0] for w, p in pronunciations.read_dict(pronunciations.cmu_dict_path()).items()}
-    words.update({w: p[0] for w, p in pronunciations.read_dict(pronunciations.CURATED_FILE).items()})
-    return words
+    return {word: found[0] for word, found in pronunciations.known().items()}
 
 
 def phonemes(word: str) -> List[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 CURATED_FILE = Path(__file__).with_name("pronunciations.dict")
 _ENTRY = re.compile(r"^(\S+?)(?:\(\d+\))?\s+(.+)$")
@@ -26,3 +26,9 @@ def cmu_dict_path() -> Path:
     from pocketsphinx import get_model_path  # imported here: no model lookup at import time
 
     return Path(get_model_path("en-us")) / "cmudict-en-us.dict"
+
+
+def known(curated: Path = CURATED_FILE, general: Optional[Path] = None) -> Dict[str, List[str]]:
+    """word -> pronunciations: the curated file's where it has the word, else the CMU
+    dictionary's. The one place that order is decided."""
+    return {**read_dict(general or cmu_dict_path()), **read_dict(curated)}

@@ -10,9 +10,10 @@ from io import StringIO
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
+from rasa_project.nlu import pronunciations
 from rasa_project.voice import commands, corpus
 from rasa_project.voice import lexicon as lexicon_module
-from rasa_project.voice.lexicon import CURATED_FILE, Lexicon
+from rasa_project.voice.lexicon import Lexicon
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_NLU = PROJECT_ROOT / "data" / "nlu"
@@ -31,8 +32,8 @@ class BuildReport:
 
 
 def _inputs(nlu_dir: Path) -> Dict[str, str]:
-    code = [Path(m.__file__) for m in (commands, corpus, lexicon_module)] + [Path(__file__)]
-    files = sorted(Path(nlu_dir).glob("*.yml")) + [CURATED_FILE] + code
+    code = [Path(m.__file__) for m in (commands, corpus, lexicon_module, pronunciations)] + [Path(__file__)]
+    files = sorted(Path(nlu_dir).glob("*.yml")) + [pronunciations.CURATED_FILE] + code
     return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in files}
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from rasa_project.nlu.pronunciations import CURATED_FILE, cmu_dict_path, read_dict  # noqa: F401  (build_lm, tests)
+from rasa_project.nlu import pronunciations as known_words
 
 # espeak-ng's en-us phoneme mnemonics (`espeak-ng -x --sep=_`) -> CMU ARPAbet.
 _ESPEAK_TO_ARPABET: Dict[str, Tuple[str, ...]] = {
@@ -46,17 +46,16 @@ def espeak_guess(word: str, voice: str = "en-us") -> Optional[str]:
 
 @dataclass
 class Lexicon:
-    curated: Dict[str, List[str]]
-    general: Dict[str, List[str]]
+    known: Dict[str, List[str]]  # word -> pronunciations, curated before CMU
     guessed: Dict[str, str] = field(default_factory=dict)  # words pronounced by espeak-ng
 
     @classmethod
-    def load(cls, curated: Path = CURATED_FILE, general: Optional[Path] = None) -> "Lexicon":
-        return cls(read_dict(curated), read_dict(general or cmu_dict_path()))
+    def load(cls, curated: Path = known_words.CURATED_FILE, general: Optional[Path] = None) -> "Lexicon":
+        return cls(known_words.known(curated, general))
 
     def pronunciations(self, word: str) -> List[str]:
         """Curated first; a hyphenated word falls back to its parts; last, an espeak-ng guess."""
-        found = self.curated.get(word) or self.general.get(word)
+        found = self.known.get(word)
         if found:
             return found
         if "-" in word:

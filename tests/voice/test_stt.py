@@ -8,7 +8,8 @@ import pytest
 
 from rasa_project.voice import build_lm, corpus, stt
 from rasa_project.voice.audio import read_wav, stream_utterances
-from rasa_project.voice.lexicon import Lexicon, cmu_dict_path, read_dict
+from rasa_project.nlu.pronunciations import CURATED_FILE, cmu_dict_path, known, read_dict
+from rasa_project.voice.lexicon import Lexicon
 
 from .voice_support import FIXTURE_NLU, sox
 
@@ -17,12 +18,23 @@ REQUIRED_WORDS = ["naloxone", "narcan", "fentanyl", "suboxone", "opioid", "opioi
 
 
 def test_curated_pronunciations_cover_the_drug_and_group_names():
-    curated = read_dict(build_lm.CURATED_FILE)
+    curated = read_dict(CURATED_FILE)
     general = read_dict(cmu_dict_path())
     for word in REQUIRED_WORDS:
         assert word in curated or word in general, word
     for word in ("naloxone", "narcan", "fentanyl", "suboxone", "opioid"):
         assert word in curated and word not in general  # the CMU dictionary lacks these
+
+
+def test_a_curated_pronunciation_wins_over_the_cmu_one(tmp_path):
+    general = tmp_path / "general.dict"
+    general.write_text("narcan N AA R K AE N\nnarcan(2) N AA R K AH N\nfentanyl F EH N T AH N IH L\n")
+    curated = tmp_path / "curated.dict"
+    curated.write_text(";; ours\nnarcan N AA R K AE N Z\n")
+    words = known(curated, general)
+    assert words["narcan"] == ["N AA R K AE N Z"]  # the curated entry replaces all of CMU's
+    assert words["fentanyl"] == ["F EH N T AH N IH L"]
+    assert Lexicon.load(curated, general).pronunciations("narcan") == ["N AA R K AE N Z"]
 
 
 def test_training_examples_become_recognizer_sentences():
@@ -37,7 +49,7 @@ def test_training_examples_become_recognizer_sentences():
 
 def test_build_writes_a_model_the_decoder_loads(domain_model):
     dictionary = read_dict(domain_model / build_lm.DICT_FILE)
-    assert dictionary["naloxone"][0] == read_dict(build_lm.CURATED_FILE)["naloxone"][0]
+    assert dictionary["naloxone"][0] == read_dict(CURATED_FILE)["naloxone"][0]
     assert {"stop", "quit", "exit"} <= set(dictionary)  # the front end's own commands
     assert build_lm.is_current(domain_model, FIXTURE_NLU)
 
