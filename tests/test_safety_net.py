@@ -191,6 +191,8 @@ def test_the_rule_that_matched_tells_the_walkthrough_how_they_breathe(matcher, t
         "i swallowed something because i want to be dead",
         "i talk everything i have so i can end it all",  # Whisper's hearing of "i took everything i had so ..."
         "i found all my meds because i wanted to be dead",  # a hearing of "i downed all my meds because i want ..."
+        "i now dwell my medicine because i want to be dead",  # espeak en-gb, Whisper's second guess of the same
+        "i have all my medicine right here and i want to die",
     ],
 )
 def test_talk_of_suicide_after_taking_something_gets_911_before_988(matcher, text):
