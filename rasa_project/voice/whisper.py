@@ -30,6 +30,7 @@ class Settings:
     sha256: str  # of model.bin
     compute_type: str
     beam_size: int
+    quiet_after_s: Optional[float]  # seconds of quiet the encoder hears after the speech; None: all 30 s
     initial_prompt: str
     no_speech_prob: float  # drop a segment above this (when also improbable)
     min_avg_logprob: float
@@ -121,7 +122,9 @@ class WhisperRecognizer:
         hypotheses close to the best: within alternative_margin (for the danger rules) and within
         choice_margin (for the NLU). One 30 s window only; longer audio gets none."""
         if len(samples) <= nbest.WINDOW_SAMPLES and self.settings.alternatives:
-            found = nbest.decode(self._model, samples, prompt, self.settings.beam_size, 1 + self.settings.alternatives)
+            quiet = None if self.settings.quiet_after_s is None else round(self.settings.quiet_after_s * 100)
+            found = nbest.decode(self._model, samples, prompt, self.settings.beam_size, 1 + self.settings.alternatives,
+                                 quiet_after=quiet)
             if found and found[0].usable:  # else faster-whisper's own fallbacks (temperature) decide
                 best = found[0]
                 if best.no_speech_prob > self.settings.no_speech_prob and best.avg_logprob < self.settings.min_avg_logprob:
