@@ -27,6 +27,7 @@ from rasa_project.voice.audio import Utterance, read_wav
 
 SAMPLE = 120  # utterances per voice for WER and intent accuracy, spread over every intent
 CALL_911 = "Call 911"
+WHOLE_WINDOW = "whisper, 30 s window"  # side by side: the encoder hears all 30 s
 
 
 def percentile(values: List[float], p: float) -> Optional[float]:
@@ -43,6 +44,23 @@ def safety_utterances(intents_dir: Path = bench.INTENTS_DIR) -> List[Tuple[str, 
     intents = policy().intents
     return [(t.intent, u, intents[t.intent].begins)
             for t in intent_tests.load_all(intents_dir) if t.intent in intents for u in t.utterances]
+
+
+def whole_window():
+    """Whisper as it was before its encoder heard a shorter window (the speech and some quiet):
+    all 30 s, side by side with the shipped setting (rasa_project/voice/whisper.yml)."""
+    from dataclasses import replace
+
+    from rasa_project.voice.whisper import Settings, WhisperRecognizer
+
+    return WhisperRecognizer(replace(Settings.load(), quiet_after_s=None))
+
+
+def quiet_after() -> str:
+    from rasa_project.voice.whisper import Settings
+
+    seconds = Settings.load().quiet_after_s
+    return "all 30 s" if seconds is None else f"{seconds:g} s"
 
 
 def whisper_footprint() -> dict:
@@ -146,8 +164,9 @@ def run(rasa_url: Optional[str], sample: int = SAMPLE, compare: bool = False, in
     safety = safety_utterances(intents_dir)
     if not safety or "held-out" not in source:  # figures on training sentences would flatter the ears
         raise RuntimeError(f"no held-out intent tests with safety intents in {intents_dir}")
-    names = ("whisper", "sphinx") if compare else ("whisper",)
-    recognizers = {name: stt.create(name) for name in names}
+    recognizers = {"whisper": stt.create("whisper"), WHOLE_WINDOW: whole_window()}
+    if compare:
+        recognizers["sphinx"] = stt.create("sphinx")
     for recognizer in recognizers.values():
         recognizer.load()
     danger = spotter.create()
@@ -170,7 +189,9 @@ def table(result: dict) -> str:
     w = result["whisper"]
     rows = [f"{result['utterances']} held-out utterances per voice for WER and intent ({result['source']}); "
             f"{result['safety_utterances']} held-out safety utterances per voice as whole turns",
-            f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB)",
+            f"Whisper tiny.en: loads in {w['load_s']:.2f} s, {w['rss_mb']:.0f} MB resident (peak {w['peak_rss_mb']:.0f} MB). "
+            f"\"whisper\" is as shipped (the encoder hears the speech and {quiet_after()} of quiet); \"{WHOLE_WINDOW}\" hears all "
+            "30 s, as before (WER and intents only; whole turns are the shipped one's)",
             "",
             "| voice | recognizer | WER | intent accuracy | safety words first | spotter fired | \"Call 911 now.\" said early "
             "for no emergency | recognition p50 / p95 s | end of speech to Call 911 audio p50 / p95 s |",
