@@ -18,6 +18,8 @@ from rasa_project.voice.spotter import DangerSpotter
 from rasa_project.voice.transcripts import Transcript, normalize
 from rasa_project.voice.whisper import WhisperRecognizer
 
+from bench.ears import SHORT_QUIET_S
+
 from .fake_rasa import OTHER_ANSWER, FakeRasa
 from .voice_support import FIXTURE_NLU, espeak
 
@@ -48,11 +50,12 @@ def test_the_best_hypothesis_over_the_whole_window_is_what_transcribe_gives(whis
 
 
 @pytest.mark.parametrize("sentence", SENTENCES)
-def test_the_shorter_window_hears_the_sentence_once(whisper, sentence, tmp_path):
-    """The encoder hears the speech and 15 s of quiet, not 30 s: the same words come out, once
-    (with 3 s of quiet Whisper often repeats them to fill the window)."""
+def test_a_shorter_window_hears_the_sentence_once(whisper, sentence, tmp_path):
+    """The encoder may hear the speech and 15 s of quiet, not 30 s (whisper.yml, quiet_after_s;
+    the bench compares it): the same words come out, once (with 3 s of quiet Whisper often
+    repeats them to fill the window)."""
     audio = samples(espeak(sentence, tmp_path / "said.wav", voice="en-us"))
-    quiet = round(whisper.settings.quiet_after_s * 100)
+    quiet = round(SHORT_QUIET_S * 100)
     assert nbest.window(np.zeros((80, 250), np.float32), quiet).shape == (80, 250 + quiet)
     assert nbest.window(np.zeros((80, 2500), np.float32), quiet).shape == (80, nbest.WINDOW_FRAMES)
     short = nbest.decode(whisper._model, audio, whisper.settings.initial_prompt, whisper.settings.beam_size, 1,
