@@ -5,7 +5,7 @@ CTranslate2 for the beam's hypotheses directly, with the settings transcribe() u
 temperature 0, so over the whole window the first is the text transcribe() would give unless
 its fallbacks (a low average log probability or a repetitive text, re-decoded with sampling)
 apply: then `usable` is False and the caller uses transcribe(). The encoder may also hear a
-shorter window, the speech and some quiet after it (`quiet_after`): much faster, with about the
+shorter window, the speech and some quiet after it (`quiet_after_s`): much faster, with about the
 same word error rate when the quiet is long enough; measured, not shipped (whisper.yml says why).
 """
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import List, Optional
 
 from rasa_project.voice import transcripts
 
-WINDOW_SAMPLES = 30 * 16_000  # Whisper hears 30 s at a time
-WINDOW_FRAMES = 3000  # the same 30 s as mel frames
+WINDOW_S = 30  # Whisper hears 30 s at a time
+WINDOW_SAMPLES = WINDOW_S * 16_000
+FRAMES_PER_S = 100  # mel frames
+WINDOW_FRAMES = WINDOW_S * FRAMES_PER_S
 LOG_PROB_THRESHOLD = -1.0  # faster-whisper's defaults for falling back to sampling
 COMPRESSION_RATIO_THRESHOLD = 2.4
 
@@ -33,26 +35,26 @@ class Hypothesis:
         return self.avg_logprob >= LOG_PROB_THRESHOLD and self.compression_ratio <= COMPRESSION_RATIO_THRESHOLD
 
 
-def window(features, quiet_after: Optional[int]):
-    """The mel frames the encoder hears: the speech and `quiet_after` frames of padding (100 a
-    second), at most 30 s. None: the whole 30 s window, as faster-whisper pads it."""
+def window(features, quiet_after_s: Optional[float]):
+    """The mel frames the encoder hears: the speech and `quiet_after_s` seconds of padding, at
+    most 30 s. None: the whole 30 s window, as faster-whisper pads it."""
     from faster_whisper.audio import pad_or_trim
 
-    if quiet_after is None:
+    if quiet_after_s is None:
         return pad_or_trim(features)
-    frames = min(WINDOW_FRAMES, features.shape[-1] + quiet_after)
+    frames = min(WINDOW_FRAMES, features.shape[-1] + round(quiet_after_s * FRAMES_PER_S))
     return pad_or_trim(features, frames + frames % 2)  # the encoder's first layer halves it
 
 
 def decode(model, samples, prompt: Optional[str], beam_size: int, hypotheses: int,
-           quiet_after: Optional[int] = None) -> List[Hypothesis]:
+           quiet_after_s: Optional[float] = None) -> List[Hypothesis]:
     """Hypotheses of a faster_whisper.WhisperModel for float32 `samples` (16 kHz), best first."""
     from faster_whisper.tokenizer import Tokenizer
     from faster_whisper.transcribe import get_compression_ratio
 
     tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
     features = model.feature_extractor(samples)[..., :-1]
-    encoded = model.encode(window(features, quiet_after))
+    encoded = model.encode(window(features, quiet_after_s))
     previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
     request = model.get_prompt(tokenizer, previous, without_timestamps=True)
     result = model.model.generate(

@@ -122,9 +122,8 @@ class WhisperRecognizer:
         hypotheses close to the best: within alternative_margin (for the danger rules) and within
         choice_margin (for the NLU). One 30 s window only; longer audio gets none."""
         if len(samples) <= nbest.WINDOW_SAMPLES and self.settings.alternatives:
-            quiet = None if self.settings.quiet_after_s is None else round(self.settings.quiet_after_s * 100)
             found = nbest.decode(self._model, samples, prompt, self.settings.beam_size, 1 + self.settings.alternatives,
-                                 quiet_after=quiet)
+                                 quiet_after_s=self.settings.quiet_after_s)
             if found and found[0].usable:  # else faster-whisper's own fallbacks (temperature) decide
                 best = found[0]
                 if best.no_speech_prob > self.settings.no_speech_prob and best.avg_logprob < self.settings.min_avg_logprob:

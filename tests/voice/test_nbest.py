@@ -42,7 +42,7 @@ def samples(path) -> np.ndarray:
 def test_the_best_hypothesis_over_the_whole_window_is_what_transcribe_gives(whisper, sentence, tmp_path):
     audio = samples(espeak(sentence, tmp_path / "said.wav", voice="en-gb"))
     prompt = whisper.settings.initial_prompt
-    found = nbest.decode(whisper._model, audio, prompt, whisper.settings.beam_size, 3, quiet_after=None)
+    found = nbest.decode(whisper._model, audio, prompt, whisper.settings.beam_size, 3, quiet_after_s=None)
     assert found[0].usable and found[0].text == whisper._transcribe(audio, prompt)[0]
     best, _, others, choices = whisper._decode(audio, prompt)
     assert best and best not in others and best not in choices
@@ -55,11 +55,10 @@ def test_a_shorter_window_hears_the_sentence_once(whisper, sentence, tmp_path):
     the bench compares it): the same words come out, once (with 3 s of quiet Whisper often
     repeats them to fill the window)."""
     audio = samples(espeak(sentence, tmp_path / "said.wav", voice="en-us"))
-    quiet = round(SHORT_QUIET_S * 100)
-    assert nbest.window(np.zeros((80, 250), np.float32), quiet).shape == (80, 250 + quiet)
-    assert nbest.window(np.zeros((80, 2500), np.float32), quiet).shape == (80, nbest.WINDOW_FRAMES)
+    assert nbest.window(np.zeros((80, 250), np.float32), SHORT_QUIET_S).shape == (80, 250 + SHORT_QUIET_S * 100)
+    assert nbest.window(np.zeros((80, 2500), np.float32), SHORT_QUIET_S).shape == (80, nbest.WINDOW_FRAMES)
     short = nbest.decode(whisper._model, audio, whisper.settings.initial_prompt, whisper.settings.beam_size, 1,
-                         quiet_after=quiet)[0].text
+                         quiet_after_s=SHORT_QUIET_S)[0].text
     assert len(short.split()) <= len(sentence.split()) + 1  # heard once, not repeated
     assert jiwer.wer(normalize(sentence), short) <= 0.4  # espeak-ng "withdrawal" may come out "we throw"
 
