@@ -51,20 +51,17 @@ def other_window() -> Tuple[str, object]:
     15 s of quiet when all 30 s ship, all 30 s when the shorter one does (whisper.yml)."""
     from dataclasses import replace
 
-    from rasa_project.voice.whisper import WhisperRecognizer
+    from rasa_project.voice.whisper import Settings, WhisperRecognizer
 
-    other = SHORT_QUIET_S if shipped_quiet() is None else None
-    return f"whisper, {window_name(other)}", WhisperRecognizer(replace(whisper_settings(), quiet_after_s=other))
-
-
-def whisper_settings():
-    from rasa_project.voice.whisper import Settings
-
-    return Settings.load()
+    shipped = Settings.load()
+    other = SHORT_QUIET_S if shipped.quiet_after_s is None else None
+    return f"whisper, {window_name(other)}", WhisperRecognizer(replace(shipped, quiet_after_s=other))
 
 
 def shipped_quiet() -> Optional[float]:
-    return whisper_settings().quiet_after_s
+    from rasa_project.voice.whisper import Settings
+
+    return Settings.load().quiet_after_s
 
 
 def window_name(quiet_after_s: Optional[float]) -> str:
